@@ -1,0 +1,34 @@
+"""URL wiring. Workspace pages live under /w/<workspace_slug>/, the API under /api/v1/."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from core.urls import account_urlpatterns, workspace_urlpatterns
+from evaluation.views import frameworks
+
+reference_api = [
+    path("", include("tracer.api.urls")),
+    path("", include("mix.api.urls")),
+    path("", include("governance.api.urls")),
+    path("", include("territories.api.urls")),
+    path("", include("evaluation.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/", include(account_urlpatterns)),
+    path("frameworks/", frameworks, name="frameworks"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("w/<slug:workspace_slug>/", include(workspace_urlpatterns)),
+    path("w/<slug:workspace_slug>/", include("territories.urls")),
+    path("api/v1/reference/", include(reference_api)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:  # pragma: no cover - local development only
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL if hasattr(settings, "MEDIA_URL") else "/media/", document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,121 @@
+"""Reads for territories, projects and cycles. Partners see only what is shared with them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from core.models import Membership
+from core.roles import Role
+from territories.models import Audience, Cycle, Project, Territory, TerritoryKind
+
+
+def _is_partner(membership: Membership) -> bool:
+    return membership.role == Role.PARTNER
+
+
+def visible_projects(*, membership: Membership) -> QuerySet[Project]:
+    """Every project for staff roles; only projects shared with their organisation for partners."""
+    qs = Project.objects.filter(workspace_id=membership.workspace_id)
+    if _is_partner(membership):
+        # The sharing relation is declared by governance.PartnerOrganisation (a higher layer);
+        # it is reached here by its related name only, so territories imports nothing above it.
+        shared = Project.objects.filter(partner_organisations__members=membership).values("pk")
+        qs = qs.filter(pk__in=shared)
+    return qs
+
+
+def visible_territories(*, membership: Membership) -> QuerySet[Territory]:
+    qs = Territory.objects.filter(workspace_id=membership.workspace_id)
+    if _is_partner(membership):
+        qs = qs.filter(pk__in=visible_projects(membership=membership).values("territory_id"))
+    return qs
+
+
+def territory_list(
+    *,
+    membership: Membership,
+    archived: bool = False,
+    q: str = "",
+    kind: str = "",
+) -> QuerySet[Territory]:
+    qs = visible_territories(membership=membership).filter(archived_at__isnull=not archived)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
+    if kind in TerritoryKind.values:
+        qs = qs.filter(kind=kind)
+    return qs.select_related("parent").annotate(
+        project_count=Count("projects", filter=Q(projects__archived_at__isnull=True))
+    )
+
+
+def territory_get(*, membership: Membership, uuid: Any) -> Territory | None:
+    return visible_territories(membership=membership).select_related("parent").filter(uuid=uuid).first()
+
+
+def territory_choices(*, membership: Membership, exclude: Territory | None = None) -> QuerySet[Territory]:
+    """Active territories offered in forms (a territory cannot be its own parent)."""
+    qs = visible_territories(membership=membership).filter(archived_at__isnull=True)
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("name")
+
+
+def territory_children(*, territory: Territory) -> QuerySet[Territory]:
+    return Territory.objects.filter(parent=territory, archived_at__isnull=True).order_by("name")
+
+
+def project_list(
+    *,
+    membership: Membership,
+    archived: bool = False,
+    q: str = "",
+    status: str = "",
+    territory: Territory | None = None,
+) -> QuerySet[Project]:
+    qs = visible_projects(membership=membership).filter(archived_at__isnull=not archived)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(ambition__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if territory is not None:
+        qs = qs.filter(territory=territory)
+    return qs.select_related("territory").annotate(current_cycle=Max("cycles__number"))
+
+
+def project_get(*, membership: Membership, uuid: Any) -> Project | None:
+    return (
+        visible_projects(membership=membership)
+        .select_related("territory", "created_by")
+        .filter(uuid=uuid)
+        .first()
+    )
+
+
+def cycle_list(*, project: Project) -> QuerySet[Cycle]:
+    return Cycle.objects.filter(project=project).order_by("-number")
+
+
+def workspace_counts(*, membership: Membership) -> dict[str, int]:
+    projects = visible_projects(membership=membership).filter(archived_at__isnull=True)
+    territories = visible_territories(membership=membership).filter(archived_at__isnull=True)
+    return {
+        "territories": territories.count(),
+        "micro_territories": territories.filter(
+            kind__in=[k for k in TerritoryKind.values if k not in _STRATEGIC]
+        ).count(),
+        "projects": projects.count(),
+    }
+
+
+_STRATEGIC = {
+    TerritoryKind.REGION,
+    TerritoryKind.DEPARTMENT,
+    TerritoryKind.INTERCOMMUNALITY,
+    TerritoryKind.CITY,
+}
+
+
+def audience_list() -> QuerySet[Audience]:
+    return Audience.objects.order_by("position")
