@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.contrib.messages import get_messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -19,8 +21,14 @@ def render_page(
     status: int = 200,
 ) -> HttpResponse:
     """The whole page, or only ``partial`` of it for an HTMX request. ``Vary: HX-Request``."""
-    name = f"{template}#{partial}" if partial and getattr(request, "htmx", False) else template
+    fragment = bool(partial and getattr(request, "htmx", False))
+    name = f"{template}#{partial}" if fragment else template
     response = render(request, name, context, status=status)
+    if fragment:
+        # Messages queued by this request ride along as an out-of-band swap.
+        response.content += render_to_string(
+            "core/_messages.html", {"oob": True, "messages": get_messages(request)}, request
+        ).encode()
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -116,11 +116,10 @@ def members(request: HttpRequest, workspace_slug: str) -> HttpResponse:
                 messages.success(
                     request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
                 )
+                if not request.htmx:  # type: ignore[attr-defined]
+                    return redirect("members", workspace_slug=workspace.slug)
                 return render_page(
-                    request,
-                    "core/members.html",
-                    _members_context(request),
-                    partial="invitations",
+                    request, "core/members.html", _members_context(request), partial="invite_done"
                 )
         return render_invalid(
             request, "core/members.html", _members_context(request, invite_form=form),

@@ -26,6 +26,7 @@ class TerritoryForm(forms.ModelForm):
     parent = forms.ModelChoiceField(
         label=_("Parent territory"),
         queryset=Territory.unscoped_objects.none(),
+        to_field_name="uuid",
         required=False,
         help_text=_("For a micro-territory, the city or area it belongs to."),
     )
@@ -45,7 +46,7 @@ class TerritoryForm(forms.ModelForm):
 
 class ProjectForm(forms.ModelForm):
     territory = forms.ModelChoiceField(
-        label=_("Territory"), queryset=Territory.unscoped_objects.none()
+        label=_("Territory"), queryset=Territory.unscoped_objects.none(), to_field_name="uuid"
     )
 
     class Meta:
