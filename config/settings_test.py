@@ -22,3 +22,4 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE"}
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,93 @@
+"""factory_boy factories. Workspace-owned objects are created through the unscoped manager."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+
+from core.models import Invitation, Membership, User, Workspace
+from core.roles import Role
+from territories.models import Cycle, Project, Territory, TerritoryKind
+
+
+class UnscopedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _get_manager(cls, model_class: Any) -> Any:
+        return model_class.unscoped_objects
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+
+    @factory.post_generation
+    def _save(obj, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create:
+            obj.save()
+
+
+class WorkspaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workspace
+
+    name = factory.Sequence(lambda n: f"Workspace {n}")
+    slug = factory.Sequence(lambda n: f"workspace-{n}")
+
+
+class MembershipFactory(UnscopedFactory):
+    class Meta:
+        model = Membership
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.EDITOR
+
+
+class InvitationFactory(UnscopedFactory):
+    class Meta:
+        model = Invitation
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = Role.EDITOR
+    token = factory.Sequence(lambda n: f"token-{n:040d}")
+
+
+class TerritoryFactory(UnscopedFactory):
+    class Meta:
+        model = Territory
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Territory {n}")
+    kind = TerritoryKind.CITY
+    description = "A territory of the test suite."
+
+
+class ProjectFactory(UnscopedFactory):
+    class Meta:
+        model = Project
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    territory = factory.SubFactory(
+        TerritoryFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    name = factory.Sequence(lambda n: f"Project {n}")
+    ambition = "Attract more talent."
+    start_date = dt.date(2026, 1, 1)
+
+    @factory.post_generation
+    def cycle(obj, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create:
+            Cycle.unscoped_objects.get_or_create(
+                workspace=obj.workspace, project=obj, number=1, defaults={"started_on": obj.start_date}
+            )
