@@ -45,8 +45,10 @@ def territory_list(
         qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
     if kind in TerritoryKind.values:
         qs = qs.filter(kind=kind)
-    return qs.select_related("parent").annotate(
-        project_count=Count("projects", filter=Q(projects__archived_at__isnull=True))
+    return (
+        qs.select_related("parent")
+        .annotate(project_count=Count("projects", filter=Q(projects__archived_at__isnull=True)))
+        .order_by("name", "id")
     )
 
 
@@ -81,7 +83,11 @@ def project_list(
         qs = qs.filter(status=status)
     if territory is not None:
         qs = qs.filter(territory=territory)
-    return qs.select_related("territory").annotate(current_cycle=Max("cycles__number"))
+    return (
+        qs.select_related("territory")
+        .annotate(current_cycle=Max("cycles__number"))
+        .order_by("name", "id")
+    )
 
 
 def project_get(*, membership: Membership, uuid: Any) -> Project | None:

@@ -76,6 +76,7 @@ class TerritoryFactory(UnscopedFactory):
 class ProjectFactory(UnscopedFactory):
     class Meta:
         model = Project
+        skip_postgeneration_save = True
 
     workspace = factory.SubFactory(WorkspaceFactory)
     territory = factory.SubFactory(

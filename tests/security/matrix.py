@@ -1,0 +1,68 @@
+"""The permission matrix of every URL, written independently of the code's permission table.
+
+Each workspace URL names its HTTP method, the minimum role that may use it, and whether a
+partner whose organisation has no share in the object gets a 404 (object hidden) instead.
+Every URL outside a workspace is listed in PUBLIC or LOGIN_ONLY. A URL that appears in the
+resolver without a row here fails ``test_every_url_has_a_matrix_row``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.roles import Role
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str = "GET"
+    min_role: str = Role.VIEWER
+    hidden_from_partner: bool = False  # the sample object is not shared with the partner
+    data: dict[str, str] = field(default_factory=dict)  # POST body
+
+
+WORKSPACE_URLS: dict[str, Row] = {
+    "workspace_home": Row(),
+    "workspace_settings": Row(min_role=Role.ADMIN),
+    "members": Row(),
+    "member_role": Row(method="POST", min_role=Role.ADMIN, data={"role": "viewer"}),
+    "member_remove": Row(method="POST", min_role=Role.ADMIN),
+    "invitation_revoke": Row(method="POST", min_role=Role.ADMIN),
+    "territory_list": Row(),
+    "territory_create": Row(min_role=Role.EDITOR),
+    "territory_detail": Row(hidden_from_partner=True),
+    "territory_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "territory_archive": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True, data={"archived": "1"}),
+    "project_list": Row(),
+    "project_create": Row(min_role=Role.EDITOR),
+    "project_detail": Row(hidden_from_partner=True),
+    "project_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "project_archive": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True, data={"archived": "1"}),
+}
+
+# Anyone, signed in or not.
+PUBLIC = {
+    "home",
+    "login",
+    "logout",
+    "signup",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_accept",
+    "frameworks",
+    "set_language",
+    "javascript-catalog",
+    "healthz",
+    "api_reference_tracer_stages",
+    "api_reference_mix_families",
+    "api_reference_method_steps",
+    "api_reference_method_sequences",
+    "api_reference_elements",
+    "api_reference_audiences",
+    "api_reference_indicators",
+}
+
+# Signed-in users, outside any workspace.
+LOGIN_ONLY = {"workspace_list", "password_change", "password_change_done"}

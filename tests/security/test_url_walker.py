@@ -1,0 +1,148 @@
+"""Walk the URL resolver: every workspace URL is closed to other workspaces and to anonymous
+visitors, and answers each role as the permission matrix says."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core.roles import Role
+from tests.factories import InvitationFactory
+from tests.security.matrix import LOGIN_ONLY, PUBLIC, WORKSPACE_URLS
+
+pytestmark = pytest.mark.django_db
+
+
+def walk(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    """(route, name) of every named URL pattern, admin excluded."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from walk(pattern, route, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield route, pattern.name
+
+
+ALL_URLS = dict((name, route) for route, name in walk())
+WORKSPACE_NAMES = sorted(name for name, route in ALL_URLS.items() if "<slug:workspace_slug>" in route)
+
+
+def test_every_url_has_a_matrix_row() -> None:
+    rows = set(WORKSPACE_URLS) | PUBLIC | LOGIN_ONLY
+    missing = sorted(set(ALL_URLS) - rows)
+    assert not missing, f"URLs without a row in tests/security/matrix.py: {missing}"
+    stale = sorted(rows - set(ALL_URLS))
+    assert not stale, f"matrix rows for URLs that no longer exist: {stale}"
+    assert sorted(WORKSPACE_URLS) == WORKSPACE_NAMES
+
+
+def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    route = ALL_URLS[name]
+    kwargs: dict[str, Any] = {"workspace_slug": personas.workspace.slug}
+    fillers = {
+        "territory_uuid": lambda: sample["territory"].uuid,
+        "project_uuid": lambda: sample["project"].uuid,
+        "member_uuid": lambda: personas.memberships[Role.VIEWER].uuid,
+        "invitation_uuid": lambda: sample["invitation"].uuid,
+    }
+    for key in re.findall(r"<\w+:(\w+)>", route):
+        if key != "workspace_slug":
+            kwargs[key] = fillers[key]()
+    return kwargs
+
+
+@pytest.fixture
+def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    sample["invitation"] = InvitationFactory(workspace=personas.workspace, email="secret-invitee@alpha.example")
+    return sample
+
+
+def _request(client: Any, name: str, url: str) -> Any:
+    row = WORKSPACE_URLS[name]
+    if row.method == "POST":
+        return client.post(url, row.data)
+    return client.get(url)
+
+
+SECRETS = ["Secret Valley Area", "Secret Town Centre", "Secret Project Alpha", "Alpha Attractiveness", "secret-invitee"]
+
+
+@pytest.mark.parametrize("name", WORKSPACE_NAMES)
+def test_another_workspace_gets_404_and_sees_nothing(name: str, personas: Any, full_sample: Any, client_for: Any) -> None:
+    client = client_for(personas.user("outsider"))
+    kwargs = _kwargs(name, personas, full_sample)
+    url = reverse(name, kwargs=kwargs)
+    for method in ("get", "post"):
+        response = getattr(client, method)(url, WORKSPACE_URLS[name].data)
+        assert response.status_code == 404, f"{method.upper()} {url}: {response.status_code}"
+        body = response.content.decode()
+        for secret in SECRETS:
+            assert secret not in body
+        for value in kwargs.values():
+            if value != personas.workspace.slug:
+                assert str(value) not in body
+    # And with the outsider's own slug but alpha's object ids: 404 too.
+    if len(kwargs) > 1:
+        url = reverse(name, kwargs={**kwargs, "workspace_slug": personas.other_workspace.slug})
+        assert _request(client, name, url).status_code == 404
+
+
+@pytest.mark.parametrize("name", WORKSPACE_NAMES)
+def test_anonymous_is_sent_to_the_login_page(name: str, personas: Any, full_sample: Any, client: Any) -> None:
+    url = reverse(name, kwargs=_kwargs(name, personas, full_sample))
+    response = _request(client, name, url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize("name", sorted(LOGIN_ONLY))
+def test_login_only_pages_send_anonymous_to_login(name: str, client: Any) -> None:
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def _expected(row: Any, role: str) -> set[int]:
+    if Role.rank(role) < Role.rank(row.min_role):
+        return {403}
+    if role == Role.PARTNER and row.hidden_from_partner:
+        return {404}
+    # Allowed: a page (200), a redirect after success (302), a refused change (422).
+    return {200, 302, 422} if row.method == "POST" else {200}
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+@pytest.mark.parametrize("name", WORKSPACE_NAMES)
+def test_role_matrix(name: str, role: str, personas: Any, full_sample: Any, client_for: Any) -> None:
+    row = WORKSPACE_URLS[name]
+    client = client_for(personas.user(role))
+    url = reverse(name, kwargs=_kwargs(name, personas, full_sample))
+    response = _request(client, name, url)
+    assert response.status_code in _expected(row, role), (
+        f"{row.method} {name} as {role}: {response.status_code}, expected {_expected(row, role)}"
+    )
+
+
+def test_partner_sees_a_project_once_it_is_shared(personas: Any, sample: Any, client_for: Any) -> None:
+    from governance.models import PartnerOrganisation
+
+    organisation = PartnerOrganisation.unscoped_objects.create(workspace=personas.workspace, name="Tourism office")
+    organisation.members.add(personas.memberships[Role.PARTNER])
+    client = client_for(personas.user(Role.PARTNER))
+    detail = reverse("project_detail", args=[personas.workspace.slug, sample["project"].uuid])
+    assert client.get(detail).status_code == 404
+    listing = client.get(reverse("project_list", args=[personas.workspace.slug])).content.decode()
+    assert "Secret Project Alpha" not in listing
+    organisation.shared_projects.add(sample["project"])
+    assert client.get(detail).status_code == 200
+    assert "Secret Project Alpha" in client.get(reverse("project_list", args=[personas.workspace.slug])).content.decode()
+    # Its territory becomes visible, but not the unrelated micro-territory.
+    territories = client.get(reverse("territory_list", args=[personas.workspace.slug])).content.decode()
+    assert "Secret Valley Area" in territories and "Secret Town Centre" not in territories
