@@ -22,11 +22,11 @@ compilemessages: $(STAMP)
 	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt)..."; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
 	  else sudo apt-get install -y -qq gettext >/dev/null; fi; }
-	@$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	@DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
 messages: $(STAMP) ## Refresh the .po catalogues from the code and templates
-	DEBUG=1 $(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=staticfiles --no-obsolete
-	DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=staticfiles --ignore=static/vendor --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=staticfiles --ignore=bench --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=staticfiles --ignore=static/vendor --ignore=bench --no-obsolete
 
 run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-process)
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input -v0

@@ -31,4 +31,7 @@ urlpatterns = [
 if settings.DEBUG:  # pragma: no cover - local development only
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL if hasattr(settings, "MEDIA_URL") else "/media/", document_root=settings.MEDIA_ROOT)
+    urlpatterns += static(
+        settings.MEDIA_URL if hasattr(settings, "MEDIA_URL") else "/media/",
+        document_root=settings.MEDIA_ROOT,
+    )

@@ -20,7 +20,7 @@ def reference_list_view(
 ) -> Any:
     """A public, read-only, unpaginated list of one framework's items (they are few)."""
 
-    view = type(
+    view: Any = type(
         name,
         (generics.ListAPIView,),
         {

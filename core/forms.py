@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -76,7 +76,11 @@ class WorkspaceForm(forms.Form):
 
 def role_choices(grantor_role: str) -> list[tuple[str, str]]:
     """Roles a member may hand out: only owners make owners."""
-    return [(v, str(label)) for v, label in Role.choices if v != Role.OWNER or grantor_role == Role.OWNER]
+    return [
+        (v, str(label))
+        for v, label in Role.choices
+        if v != Role.OWNER or grantor_role == Role.OWNER
+    ]
 
 
 class InvitationForm(forms.Form):
@@ -85,9 +89,9 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, grantor_role: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices(grantor_role)
+        cast(forms.ChoiceField, self.fields["role"]).choices = role_choices(grantor_role)
         self.fields["role"].help_text = " ".join(
-            f"{Role(v).label}: {ROLE_HELP[Role(v)]}" for v, _label in self.fields["role"].choices
+            f"{Role(v).label}: {ROLE_HELP[Role(v)]}" for v, _label in role_choices(grantor_role)
         )
 
 
@@ -96,4 +100,4 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: Any, grantor_role: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices(grantor_role)
+        cast(forms.ChoiceField, self.fields["role"]).choices = role_choices(grantor_role)

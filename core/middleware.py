@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from core import tenancy
 from core.models import Membership
 
-_TOKEN_ATTR = "_territoria_scope_token"
+_TOKEN_ATTR = "_territoria_scope_token"  # noqa: S105 - an attribute name, not a secret
 
 
 class WorkspaceMiddleware:

@@ -21,14 +21,18 @@ def require_action(action: str) -> Callable[[F], F]:
     visitors, so here ``request.membership`` always exists.
     """
     if action not in PERMISSIONS:
-        raise ImproperlyConfigured(f"Unknown action {action!r}: add a row to core.roles.PERMISSIONS")
+        raise ImproperlyConfigured(
+            f"Unknown action {action!r}: add a row to core.roles.PERMISSIONS"
+        )
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             membership = getattr(request, "membership", None)
             if membership is None:
-                raise ImproperlyConfigured(f"{view.__name__} is not under a /w/<workspace_slug>/ URL")
+                raise ImproperlyConfigured(
+                    f"{view.__name__} is not under a /w/<workspace_slug>/ URL"
+                )
             if not can(membership.role, action):
                 raise PermissionDenied(action)
             return view(request, *args, **kwargs)

@@ -20,7 +20,7 @@ def pick(obj: Any, field: str) -> str:
     """``obj.<field>_fr`` when the active language is French, else ``obj.<field>_en``."""
     lang = (get_language() or "en")[:2]
     value = getattr(obj, f"{field}_{lang}", None) if lang == "fr" else None
-    return value or getattr(obj, f"{field}_en", "")
+    return str(value or getattr(obj, f"{field}_en", ""))
 
 
 class ReferenceItem(models.Model):

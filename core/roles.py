@@ -23,7 +23,13 @@ class Role(models.TextChoices):
         return _RANK[role]
 
 
-_RANK = {Role.VIEWER: 10, Role.PARTNER: 20, Role.EDITOR: 30, Role.ADMIN: 40, Role.OWNER: 50}
+_RANK: dict[str, int] = {
+    Role.VIEWER: 10,
+    Role.PARTNER: 20,
+    Role.EDITOR: 30,
+    Role.ADMIN: 40,
+    Role.OWNER: 50,
+}
 
 ROLE_HELP = {
     Role.OWNER: _("Everything, including managing owners and deleting the workspace."),
@@ -61,5 +67,7 @@ def can(role: str | None, action: str) -> bool:
     try:
         minimum = PERMISSIONS[action]
     except KeyError as exc:
-        raise KeyError(f"No permission row for action {action!r} in core.roles.PERMISSIONS") from exc
+        raise KeyError(
+            f"No permission row for action {action!r} in core.roles.PERMISSIONS"
+        ) from exc
     return role is not None and Role.rank(role) >= Role.rank(minimum)

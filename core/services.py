@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 
 from core.models import Invitation, Membership, User, Workspace
 from core.roles import Role
@@ -95,7 +95,12 @@ def invitation_create(
 
     def send() -> None:
         with override(language):
-            context = {"invitation": invitation, "workspace": workspace, "link": link, "actor": actor}
+            context = {
+                "invitation": invitation,
+                "workspace": workspace,
+                "link": link,
+                "actor": actor,
+            }
             send_mail(
                 subject=_("%(name)s invites you to %(workspace)s on Territoria")
                 % {"name": actor.display_name, "workspace": workspace.name},
@@ -127,7 +132,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             % {"email": invitation.email}
         )
     with workspace_scope(invitation.workspace):
-        membership, created = Membership.objects.get_or_create(
+        membership, _created = Membership.objects.get_or_create(
             workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
         )
         invitation.accepted_at = timezone.now()

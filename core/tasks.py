@@ -10,7 +10,7 @@ from django.db import connection
 from core.tenancy import workspace_scope
 
 
-class WorkspaceTask(Task):  # type: ignore[misc]
+class WorkspaceTask(Task):
     """Base class of tasks that work on one workspace's data.
 
     Call them with ``workspace_id=<pk>``: the task loads the workspace and runs inside its scope,

@@ -64,7 +64,7 @@ def require_workspace() -> Workspace:
     value = _active.get()
     if value is None or value is _ALL:
         raise ScopeError("This needs an active workspace scope.")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 M = TypeVar("M", bound=models.Model)

@@ -18,12 +18,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core import selectors, services
-from core.forms import InvitationForm, RoleForm, SignupForm, WorkspaceForm
+from core.forms import InvitationForm, RoleForm, SignupForm, WorkspaceForm, role_choices
 from core.htmx import redirect_after_success, render_invalid, render_page
+from core.http import AuthenticatedRequest, WorkspaceRequest
 from core.permissions import member_can, require_action
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Signed in: the first workspace (or the list of them). Otherwise: what Territoria is."""
     if not request.user.is_authenticated:
         return render(request, "core/landing.html")
@@ -33,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("workspace_list")
 
 
-def signup(request: HttpRequest) -> HttpResponse:
+def signup(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
@@ -53,19 +54,21 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def workspace_list(request: HttpRequest) -> HttpResponse:
+def workspace_list(request: AuthenticatedRequest) -> HttpResponse:
     form = WorkspaceForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            workspace = services.workspace_create(actor=request.user, name=form.cleaned_data["name"])
+            workspace = services.workspace_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
             return redirect_after_success(request, reverse("workspace_home", args=[workspace.slug]))
         return render_invalid(request, "core/workspace_list.html", {"form": form})
     return render_page(request, "core/workspace_list.html", {"form": form})
 
 
 @require_action("workspace.update")
-def workspace_settings(request: HttpRequest, workspace_slug: str) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def workspace_settings(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
+    workspace = request.workspace
     form = WorkspaceForm(request.POST or None, initial={"name": workspace.name})
     if request.method == "POST":
         if form.is_valid():
@@ -73,29 +76,31 @@ def workspace_settings(request: HttpRequest, workspace_slug: str) -> HttpRespons
                 actor=request.user, workspace=workspace, name=form.cleaned_data["name"]
             )
             messages.success(request, _("Workspace renamed."))
-            return redirect_after_success(request, reverse("workspace_settings", args=[workspace.slug]))
+            return redirect_after_success(
+                request, reverse("workspace_settings", args=[workspace.slug])
+            )
         return render_invalid(request, "core/workspace_settings.html", {"form": form})
     return render_page(request, "core/workspace_settings.html", {"form": form})
 
 
-def _members_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    workspace = request.workspace  # type: ignore[attr-defined]
-    membership = request.membership  # type: ignore[attr-defined]
+def _members_context(request: WorkspaceRequest, **extra: Any) -> dict[str, Any]:
+    workspace = request.workspace
+    membership = request.membership
     context = {
         "members": selectors.membership_list(workspace=workspace),
         "invitations": selectors.pending_invitation_list(workspace=workspace),
         "invite_form": InvitationForm(grantor_role=membership.role),
-        "role_choices": RoleForm(grantor_role=membership.role).fields["role"].choices,
+        "role_choices": role_choices(membership.role),
     }
     context.update(extra)
     return context
 
 
 @require_action("member.view")
-def members(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+def members(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
     """Members and invitations. POST invites someone (owners and admins)."""
-    workspace = request.workspace  # type: ignore[attr-defined]
-    membership = request.membership  # type: ignore[attr-defined]
+    workspace = request.workspace
+    membership = request.membership
     if request.method == "POST":
         if not member_can(request, "member.invite"):
             raise PermissionDenied
@@ -116,13 +121,15 @@ def members(request: HttpRequest, workspace_slug: str) -> HttpResponse:
                 messages.success(
                     request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
                 )
-                if not request.htmx:  # type: ignore[attr-defined]
+                if not request.htmx:
                     return redirect("members", workspace_slug=workspace.slug)
                 return render_page(
                     request, "core/members.html", _members_context(request), partial="invite_done"
                 )
         return render_invalid(
-            request, "core/members.html", _members_context(request, invite_form=form),
+            request,
+            "core/members.html",
+            _members_context(request, invite_form=form),
             partial="invite_form",
         )
     return render_page(request, "core/members.html", _members_context(request))
@@ -130,17 +137,17 @@ def members(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 
 @require_POST
 @require_action("member.change_role")
-def member_role(request: HttpRequest, workspace_slug: str, member_uuid: str) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def member_role(request: WorkspaceRequest, workspace_slug: str, member_uuid: str) -> HttpResponse:
+    workspace = request.workspace
     target = selectors.membership_get(workspace=workspace, uuid=member_uuid)
     if target is None:
         raise Http404
-    form = RoleForm(request.POST, grantor_role=request.membership.role)  # type: ignore[attr-defined]
+    form = RoleForm(request.POST, grantor_role=request.membership.role)
     error = None
     if form.is_valid():
         try:
             target = services.membership_change_role(
-                actor_membership=request.membership,  # type: ignore[attr-defined]
+                actor_membership=request.membership,
                 workspace=workspace,
                 membership=target,
                 role=form.cleaned_data["role"],
@@ -159,14 +166,14 @@ def member_role(request: HttpRequest, workspace_slug: str, member_uuid: str) -> 
 
 @require_POST
 @require_action("member.remove")
-def member_remove(request: HttpRequest, workspace_slug: str, member_uuid: str) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def member_remove(request: WorkspaceRequest, workspace_slug: str, member_uuid: str) -> HttpResponse:
+    workspace = request.workspace
     target = selectors.membership_get(workspace=workspace, uuid=member_uuid)
     if target is None:
         raise Http404
     try:
         services.membership_remove(
-            actor_membership=request.membership,  # type: ignore[attr-defined]
+            actor_membership=request.membership,
             workspace=workspace,
             membership=target,
         )
@@ -182,16 +189,22 @@ def member_remove(request: HttpRequest, workspace_slug: str, member_uuid: str) -
 
 @require_POST
 @require_action("member.invite")
-def invitation_revoke(request: HttpRequest, workspace_slug: str, invitation_uuid: str) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
-    invitation = selectors.pending_invitation_list(workspace=workspace).filter(uuid=invitation_uuid).first()
+def invitation_revoke(
+    request: WorkspaceRequest, workspace_slug: str, invitation_uuid: str
+) -> HttpResponse:
+    workspace = request.workspace
+    invitation = (
+        selectors.pending_invitation_list(workspace=workspace).filter(uuid=invitation_uuid).first()
+    )
     if invitation is None:
         raise Http404
     services.invitation_revoke(actor=request.user, workspace=workspace, invitation=invitation)
-    return render_page(request, "core/members.html", _members_context(request), partial="invitations")
+    return render_page(
+        request, "core/members.html", _members_context(request), partial="invitations"
+    )
 
 
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """The link in the invitation e-mail. New people create their account here."""
     invitation = selectors.invitation_by_token(token=token)
     if invitation is None or not invitation.is_pending:
@@ -265,4 +278,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         report["tasks"] = "in-process"
     healthy = all(v in {"ok", "in-process"} for v in report.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503
+    )

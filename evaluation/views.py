@@ -30,7 +30,9 @@ def frameworks(request: HttpRequest) -> HttpResponse:
         "audience_groups": [
             (label, [a for a in audiences if a.sphere == value]) for value, label in Sphere.choices
         ],
-        "indicators": CatalogueIndicator.objects.select_related("tracer_stage").order_by("position"),
+        "indicators": CatalogueIndicator.objects.select_related("tracer_stage").order_by(
+            "position"
+        ),
         "micro_kinds": [label for value, label in TerritoryKind.choices if value in MICRO_KINDS],
     }
     return render(request, "evaluation/frameworks.html", context)

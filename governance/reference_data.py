@@ -6,7 +6,8 @@ deliverables are our proposal, shown in the product as "based on" Gollain's meth
 
 ELEMENTS = [
     {
-        "code": "element.organisation", "number": 1,
+        "code": "element.organisation",
+        "number": 1,
         "label_en": "Power generator: the organisation",
         "label_fr": "Le générateur de puissance : l'organisation",
         "description_en": (
@@ -21,8 +22,10 @@ ELEMENTS = [
         ),
     },
     {
-        "code": "element.local_ownership", "number": 2,
-        "label_en": "Local ownership", "label_fr": "L'appropriation locale de la démarche",
+        "code": "element.local_ownership",
+        "number": 2,
+        "label_en": "Local ownership",
+        "label_fr": "L'appropriation locale de la démarche",
         "description_en": (
             "A project must not stay disconnected from its ground for long, even when it looks "
             "abroad: local actors and residents take it up from the start or step by step."
@@ -34,14 +37,18 @@ ELEMENTS = [
         ),
     },
     {
-        "code": "element.method", "number": 3,
-        "label_en": "The 10-step marketing method", "label_fr": "La méthode marketing en 10 étapes",
+        "code": "element.method",
+        "number": 3,
+        "label_en": "The 10-step marketing method",
+        "label_fr": "La méthode marketing en 10 étapes",
         "description_en": "Follow a method: three sequences broken down into ten steps.",
         "description_fr": "Suivre une méthode : trois séquences découpées en dix étapes.",
     },
     {
-        "code": "element.mix", "number": 4,
-        "label_en": "An effective marketing mix", "label_fr": "Bâtir un marketing mix efficace",
+        "code": "element.mix",
+        "number": 4,
+        "label_en": "An effective marketing mix",
+        "label_fr": "Bâtir un marketing mix efficace",
         "description_en": (
             "Use the twelve families of actions, not just a website and an advertising campaign."
         ),
@@ -50,8 +57,10 @@ ELEMENTS = [
         ),
     },
     {
-        "code": "element.evaluation", "number": 5,
-        "label_en": "Evaluate", "label_fr": "Évaluer",
+        "code": "element.evaluation",
+        "number": 5,
+        "label_en": "Evaluate",
+        "label_fr": "Évaluer",
         "description_en": (
             "Evaluate the actions carried out and also their effects on the territory's "
             "attractiveness."
@@ -62,8 +71,10 @@ ELEMENTS = [
         ),
     },
     {
-        "code": "element.feedback", "number": 6,
-        "label_en": "Feedback loop", "label_fr": "Rétroaction",
+        "code": "element.feedback",
+        "number": 6,
+        "label_en": "Feedback loop",
+        "label_fr": "Rétroaction",
         "description_en": (
             "Test the territory's assets on its targets, record their needs and the weak points "
             "found, and feed them back into marketing and into other policies (urbanism, "
@@ -76,8 +87,10 @@ ELEMENTS = [
         ),
     },
     {
-        "code": "element.new_actors", "number": 7,
-        "label_en": "Bringing in new actors", "label_fr": "Implication de nouveaux acteurs",
+        "code": "element.new_actors",
+        "number": 7,
+        "label_en": "Bringing in new actors",
+        "label_fr": "Implication de nouveaux acteurs",
         "description_en": (
             "At the end of each cycle, review the circle of partners who steer the project and "
             "its governance, and involve local actors more."
@@ -91,14 +104,22 @@ ELEMENTS = [
 
 ELEMENT_COMPONENTS = [
     ("element.organisation.governance", "Governance", "Organisation de la gouvernance"),
-    ("element.organisation.internal_info", "Information system between actors",
-     "Système interne d'information entre acteurs"),
-    ("element.organisation.strategy_links", "Links with other strategies (planning, urbanism)",
-     "Interaction avec les autres stratégies (aménagement, urbanisme)"),
-    ("element.organisation.operational_steering", "Operational steering",
-     "Pilotage opérationnel"),
-    ("element.organisation.brand_management", "Brand management",
-     "Pilotage de la politique de marque"),
+    (
+        "element.organisation.internal_info",
+        "Information system between actors",
+        "Système interne d'information entre acteurs",
+    ),
+    (
+        "element.organisation.strategy_links",
+        "Links with other strategies (planning, urbanism)",
+        "Interaction avec les autres stratégies (aménagement, urbanisme)",
+    ),
+    ("element.organisation.operational_steering", "Operational steering", "Pilotage opérationnel"),
+    (
+        "element.organisation.brand_management",
+        "Brand management",
+        "Pilotage de la politique de marque",
+    ),
     ("element.organisation.pooling", "Pooling of means", "Mutualisation des moyens"),
 ]
 
@@ -108,63 +129,141 @@ ELEMENT_COMPONENT_ROWS = [
 ]
 
 SEQUENCES = [
-    {"code": "method.s1", "number": 1,
-     "label_en": "Establish your diagnosis", "label_fr": "Établir son diagnostic"},
-    {"code": "method.s2", "number": 2,
-     "label_en": "Set your strategic choices", "label_fr": "Définir ses choix stratégiques"},
-    {"code": "method.s3", "number": 3,
-     "label_en": "Draw up your action plan", "label_fr": "Dresser son plan d'actions"},
+    {
+        "code": "method.s1",
+        "number": 1,
+        "label_en": "Establish your diagnosis",
+        "label_fr": "Établir son diagnostic",
+    },
+    {
+        "code": "method.s2",
+        "number": 2,
+        "label_en": "Set your strategic choices",
+        "label_fr": "Définir ses choix stratégiques",
+    },
+    {
+        "code": "method.s3",
+        "number": 3,
+        "label_en": "Draw up your action plan",
+        "label_fr": "Dresser son plan d'actions",
+    },
 ]
 
 # (code, sequence, number, EN, FR, name is a proposal, deliverables EN, deliverables FR)
 STEPS = [
-    ("method.s1.information", "method.s1", 1,
-     "Put information at the heart of the project", "Placer l'information au cœur de la démarche",
-     False,
-     "A marketing information system, a monitoring plan, an observatory.",
-     "Un système d'information marketing, un plan de veille, un observatoire."),
-    ("method.s1.markets", "method.s1", 2, "Analyse the markets", "Analyser les marchés", False,
-     "One sheet per target market: size, trends, flows, decision criteria.",
-     "Une fiche par marché cible : taille, tendances, flux, critères de choix."),
-    ("method.s1.environment", "method.s1", 3, "Study the markets' environment",
-     "Étudier l'environnement des marchés", False,
-     "Broad trends (PESTEL-type), opportunities and threats.",
-     "Grandes tendances (type PESTEL), opportunités et menaces."),
-    ("method.s1.competitive_position", "method.s1", 4,
-     "Assess the competitive position of the territorial offer",
-     "Évaluer la position concurrentielle de l'offre territoriale", False,
-     "A benchmark of rival territories and the territory's comparative advantages.",
-     "Un parangonnage des territoires concurrents et les avantages comparatifs du territoire."),
-    ("method.s1.matching", "method.s1", 5, "Analyse how offer and demand meet",
-     "Analyser le mode de mise en relation", False,
-     "A map of channels, intermediaries, prescribers and touchpoints.",
-     "Une carte des canaux, intermédiaires, prescripteurs et points de contact."),
-    ("method.s1.synthesis", "method.s1", 6, "Sum up the offer against demand",
-     "Synthétiser l'évaluation de l'offre territoriale au regard de la demande", False,
-     "A SWOT and a ranked list of priority segments.",
-     "Un AFOM (SWOT) et une liste hiérarchisée des segments prioritaires."),
-    ("method.s2.ambition", "method.s2", 7, "Set an ambition", "Se donner une ambition", False,
-     "A vision, quantified objectives and priority targets.",
-     "Une vision, des objectifs chiffrés et des cibles prioritaires."),
-    ("method.s2.promise", "method.s2", 8, "Build your promise (positioning)",
-     "Construire sa promesse (le positionnement)", False,
-     "A positioning statement, a value proposition per target, a brand platform if relevant.",
-     "Un énoncé de positionnement, une proposition de valeur par cible, une plateforme de marque "
-     "le cas échéant."),
-    ("method.s3.action_plan", "method.s3", 9, "Build the action plan",
-     "Construire le plan d'actions", True,
-     "The mix per target crossed with the TRACER stages, action sheets, budget, timetable.",
-     "Le mix par cible croisé avec les étapes TRACER, fiches actions, budget, calendrier."),
-    ("method.s3.steering", "method.s3", 10, "Implement, monitor and evaluate",
-     "Mettre en œuvre, piloter et évaluer", True,
-     "A dashboard with indicators, regular reviews, the feedback loop.",
-     "Un tableau de bord et ses indicateurs, des revues régulières, la boucle de rétroaction."),
+    (
+        "method.s1.information",
+        "method.s1",
+        1,
+        "Put information at the heart of the project",
+        "Placer l'information au cœur de la démarche",
+        False,
+        "A marketing information system, a monitoring plan, an observatory.",
+        "Un système d'information marketing, un plan de veille, un observatoire.",
+    ),
+    (
+        "method.s1.markets",
+        "method.s1",
+        2,
+        "Analyse the markets",
+        "Analyser les marchés",
+        False,
+        "One sheet per target market: size, trends, flows, decision criteria.",
+        "Une fiche par marché cible : taille, tendances, flux, critères de choix.",
+    ),
+    (
+        "method.s1.environment",
+        "method.s1",
+        3,
+        "Study the markets' environment",
+        "Étudier l'environnement des marchés",
+        False,
+        "Broad trends (PESTEL-type), opportunities and threats.",
+        "Grandes tendances (type PESTEL), opportunités et menaces.",
+    ),
+    (
+        "method.s1.competitive_position",
+        "method.s1",
+        4,
+        "Assess the competitive position of the territorial offer",
+        "Évaluer la position concurrentielle de l'offre territoriale",
+        False,
+        "A benchmark of rival territories and the territory's comparative advantages.",
+        "Un parangonnage des territoires concurrents et les avantages comparatifs du territoire.",
+    ),
+    (
+        "method.s1.matching",
+        "method.s1",
+        5,
+        "Analyse how offer and demand meet",
+        "Analyser le mode de mise en relation",
+        False,
+        "A map of channels, intermediaries, prescribers and touchpoints.",
+        "Une carte des canaux, intermédiaires, prescripteurs et points de contact.",
+    ),
+    (
+        "method.s1.synthesis",
+        "method.s1",
+        6,
+        "Sum up the offer against demand",
+        "Synthétiser l'évaluation de l'offre territoriale au regard de la demande",
+        False,
+        "A SWOT and a ranked list of priority segments.",
+        "Un AFOM (SWOT) et une liste hiérarchisée des segments prioritaires.",
+    ),
+    (
+        "method.s2.ambition",
+        "method.s2",
+        7,
+        "Set an ambition",
+        "Se donner une ambition",
+        False,
+        "A vision, quantified objectives and priority targets.",
+        "Une vision, des objectifs chiffrés et des cibles prioritaires.",
+    ),
+    (
+        "method.s2.promise",
+        "method.s2",
+        8,
+        "Build your promise (positioning)",
+        "Construire sa promesse (le positionnement)",
+        False,
+        "A positioning statement, a value proposition per target, a brand platform if relevant.",
+        "Un énoncé de positionnement, une proposition de valeur par cible, une plateforme de marque "
+        "le cas échéant.",
+    ),
+    (
+        "method.s3.action_plan",
+        "method.s3",
+        9,
+        "Build the action plan",
+        "Construire le plan d'actions",
+        True,
+        "The mix per target crossed with the TRACER stages, action sheets, budget, timetable.",
+        "Le mix par cible croisé avec les étapes TRACER, fiches actions, budget, calendrier.",
+    ),
+    (
+        "method.s3.steering",
+        "method.s3",
+        10,
+        "Implement, monitor and evaluate",
+        "Mettre en œuvre, piloter et évaluer",
+        True,
+        "A dashboard with indicators, regular reviews, the feedback loop.",
+        "Un tableau de bord et ses indicateurs, des revues régulières, la boucle de rétroaction.",
+    ),
 ]
 
 STEP_ROWS = [
     {
-        "code": code, "sequence": seq, "number": number, "label_en": en, "label_fr": fr,
-        "is_proposal": proposal, "deliverables_en": d_en, "deliverables_fr": d_fr,
+        "code": code,
+        "sequence": seq,
+        "number": number,
+        "label_en": en,
+        "label_fr": fr,
+        "is_proposal": proposal,
+        "deliverables_en": d_en,
+        "deliverables_fr": d_fr,
     }
     for code, seq, number, en, fr, proposal, d_en, d_fr in STEPS
 ]

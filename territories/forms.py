@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -38,8 +38,8 @@ class TerritoryForm(forms.ModelForm):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = grouped_kind_choices()
-        self.fields["parent"].queryset = selectors.territory_choices(
+        cast(forms.ChoiceField, self.fields["kind"]).choices = grouped_kind_choices()
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = selectors.territory_choices(
             membership=membership, exclude=self.instance
         )
 
@@ -59,8 +59,10 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = selectors.territory_choices(membership=membership)
-        self.fields["territory"].empty_label = _("Choose a territory")
+        cast(
+            forms.ModelChoiceField, self.fields["territory"]
+        ).queryset = selectors.territory_choices(membership=membership)
+        cast(forms.ModelChoiceField, self.fields["territory"]).empty_label = _("Choose a territory")
 
 
 class ListFilterForm(forms.Form):
@@ -76,7 +78,7 @@ class TerritoryFilterForm(ListFilterForm):
         super().__init__(*args, **kwargs)
         choices = grouped_kind_choices()
         choices[0] = ("", _("All kinds"))
-        self.fields["kind"].choices = choices
+        cast(forms.ChoiceField, self.fields["kind"]).choices = choices
 
 
 class ProjectFilterForm(ListFilterForm):
@@ -86,4 +88,7 @@ class ProjectFilterForm(ListFilterForm):
         super().__init__(*args, **kwargs)
         from territories.models import ProjectStatus
 
-        self.fields["status"].choices = [("", _("All statuses")), *ProjectStatus.choices]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("All statuses")),
+            *ProjectStatus.choices,
+        ]

@@ -86,9 +86,7 @@ class Territory(WorkspaceOwned):
             models.CheckConstraint(
                 condition=Q(kind__in=TerritoryKind.values), name="territory_kind_valid"
             ),
-            models.CheckConstraint(
-                condition=~Q(parent=F("id")), name="territory_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="territory_not_own_parent"),
             models.UniqueConstraint(
                 fields=["workspace", "name"],
                 condition=Q(archived_at__isnull=True),
@@ -190,5 +188,3 @@ class Cycle(WorkspaceOwned):
 
     def __str__(self) -> str:
         return _("Cycle %(number)s") % {"number": self.number}
-
-

@@ -53,10 +53,17 @@ def territory_list(
 
 
 def territory_get(*, membership: Membership, uuid: Any) -> Territory | None:
-    return visible_territories(membership=membership).select_related("parent").filter(uuid=uuid).first()
+    return (
+        visible_territories(membership=membership)
+        .select_related("parent")
+        .filter(uuid=uuid)
+        .first()
+    )
 
 
-def territory_choices(*, membership: Membership, exclude: Territory | None = None) -> QuerySet[Territory]:
+def territory_choices(
+    *, membership: Membership, exclude: Territory | None = None
+) -> QuerySet[Territory]:
     """Active territories offered in forms (a territory cannot be its own parent)."""
     qs = visible_territories(membership=membership).filter(archived_at__isnull=True)
     if exclude is not None and exclude.pk:

@@ -37,7 +37,9 @@ def _save(instance: Any, *, exclude: list[str] | None = None) -> None:
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:  # a concurrent request won the race
-        raise ValidationError(_("This conflicts with existing data: %(error)s") % {"error": exc}) from exc
+        raise ValidationError(
+            _("This conflicts with existing data: %(error)s") % {"error": exc}
+        ) from exc
 
 
 @transaction.atomic
@@ -54,7 +56,9 @@ def territory_create(*, actor: User, workspace: Workspace, **data: Any) -> Terri
 
 
 @transaction.atomic
-def territory_update(*, actor: User, workspace: Workspace, territory: Territory, **data: Any) -> Territory:
+def territory_update(
+    *, actor: User, workspace: Workspace, territory: Territory, **data: Any
+) -> Territory:
     assert_same_workspace(workspace, territory, data.get("parent"))
     for field in TERRITORY_FIELDS:
         if field in data:
@@ -97,7 +101,10 @@ def project_create(*, actor: User, workspace: Workspace, **data: Any) -> Project
         raise ValidationError({"territory": _("This territory is archived.")})
     _save(project)
     Cycle.objects.create(
-        workspace=workspace, project=project, number=1, started_on=project.start_date or dt.date.today()
+        workspace=workspace,
+        project=project,
+        number=1,
+        started_on=project.start_date or dt.date.today(),
     )
     return project
 
@@ -116,10 +123,15 @@ def project_update(*, actor: User, workspace: Workspace, project: Project, **dat
 
 
 @transaction.atomic
-def project_set_archived(*, actor: User, workspace: Workspace, project: Project, archived: bool) -> Project:
+def project_set_archived(
+    *, actor: User, workspace: Workspace, project: Project, archived: bool
+) -> Project:
     assert_same_workspace(workspace, project)
     if not archived and project.territory.is_archived:
-        raise ValidationError(_("Restore its territory first: %(name)s is archived.") % {"name": project.territory.name})
+        raise ValidationError(
+            _("Restore its territory first: %(name)s is archived.")
+            % {"name": project.territory.name}
+        )
     project.archived_at = timezone.now() if archived else None
     _save(project)
     return project

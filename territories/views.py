@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.htmx import handle_form, redirect_after_success, render_page
+from core.http import WorkspaceRequest
 from core.permissions import require_action
 from territories import selectors, services
 from territories.forms import ProjectFilterForm, ProjectForm, TerritoryFilterForm, TerritoryForm
@@ -31,26 +32,28 @@ def _querystring(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def _territory_or_404(request: HttpRequest, uuid: Any) -> Territory:
-    territory = selectors.territory_get(membership=request.membership, uuid=uuid)  # type: ignore[attr-defined]
+def _territory_or_404(request: WorkspaceRequest, uuid: Any) -> Territory:
+    territory = selectors.territory_get(membership=request.membership, uuid=uuid)
     if territory is None:
         raise Http404
     return territory
 
 
-def _project_or_404(request: HttpRequest, uuid: Any) -> Project:
-    project = selectors.project_get(membership=request.membership, uuid=uuid)  # type: ignore[attr-defined]
+def _project_or_404(request: WorkspaceRequest, uuid: Any) -> Project:
+    project = selectors.project_get(membership=request.membership, uuid=uuid)
     if project is None:
         raise Http404
     return project
 
 
 @require_action("workspace.view")
-def workspace_home(request: HttpRequest, workspace_slug: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def workspace_home(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
+    membership = request.membership
     context = {
         "counts": selectors.workspace_counts(membership=membership),
-        "recent_projects": selectors.project_list(membership=membership).order_by("-updated_at")[:5],
+        "recent_projects": selectors.project_list(membership=membership).order_by("-updated_at")[
+            :5
+        ],
     }
     return render_page(request, "territories/workspace_home.html", context)
 
@@ -59,11 +62,11 @@ def workspace_home(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 
 
 @require_action("territory.view")
-def territory_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+def territory_list(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
     filters = TerritoryFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     qs = selectors.territory_list(
-        membership=request.membership,  # type: ignore[attr-defined]
+        membership=request.membership,
         archived=bool(data.get("archived")),
         q=data.get("q") or "",
         kind=data.get("kind") or "",
@@ -79,12 +82,12 @@ def territory_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 
 
 @require_action("territory.create")
-def territory_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def territory_create(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
+    membership = request.membership
     form = TerritoryForm(
         request.POST or None,
         membership=membership,
-        instance=Territory(workspace=request.workspace),  # type: ignore[attr-defined]
+        instance=Territory(workspace=request.workspace),
         initial={"parent": request.GET.get("parent")},
     )
     return handle_form(
@@ -92,7 +95,9 @@ def territory_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
         form=form,
         template="territories/territory_form.html",
         save=lambda data: services.territory_create(
-            actor=request.user, workspace=request.workspace, **data  # type: ignore[attr-defined]
+            actor=request.user,
+            workspace=request.workspace,
+            **data,
         ),
         success_url=lambda t: reverse("territory_detail", args=[workspace_slug, t.uuid]),
         success_message=_("Territory created."),
@@ -100,9 +105,11 @@ def territory_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 
 
 @require_action("territory.view")
-def territory_detail(request: HttpRequest, workspace_slug: str, territory_uuid: Any) -> HttpResponse:
+def territory_detail(
+    request: WorkspaceRequest, workspace_slug: str, territory_uuid: Any
+) -> HttpResponse:
     territory = _territory_or_404(request, territory_uuid)
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     context = {
         "territory": territory,
         "children": selectors.territory_children(territory=territory),
@@ -112,16 +119,21 @@ def territory_detail(request: HttpRequest, workspace_slug: str, territory_uuid: 
 
 
 @require_action("territory.update")
-def territory_edit(request: HttpRequest, workspace_slug: str, territory_uuid: Any) -> HttpResponse:
+def territory_edit(
+    request: WorkspaceRequest, workspace_slug: str, territory_uuid: Any
+) -> HttpResponse:
     territory = _territory_or_404(request, territory_uuid)
-    form = TerritoryForm(request.POST or None, membership=request.membership, instance=territory)  # type: ignore[attr-defined]
+    form = TerritoryForm(request.POST or None, membership=request.membership, instance=territory)
     return handle_form(
         request,
         form=form,
         template="territories/territory_form.html",
         context={"territory": territory},
         save=lambda data: services.territory_update(
-            actor=request.user, workspace=request.workspace, territory=territory, **data  # type: ignore[attr-defined]
+            actor=request.user,
+            workspace=request.workspace,
+            territory=territory,
+            **data,
         ),
         success_url=lambda t: reverse("territory_detail", args=[workspace_slug, t.uuid]),
         success_message=_("Territory saved."),
@@ -130,27 +142,33 @@ def territory_edit(request: HttpRequest, workspace_slug: str, territory_uuid: An
 
 @require_POST
 @require_action("territory.archive")
-def territory_archive(request: HttpRequest, workspace_slug: str, territory_uuid: Any) -> HttpResponse:
+def territory_archive(
+    request: WorkspaceRequest, workspace_slug: str, territory_uuid: Any
+) -> HttpResponse:
     territory = _territory_or_404(request, territory_uuid)
     archived = request.POST.get("archived", "1") == "1"
     return _archive_response(
         request,
         obj=territory,
         run=lambda: services.territory_set_archived(
-            actor=request.user, workspace=request.workspace, territory=territory, archived=archived  # type: ignore[attr-defined]
+            actor=request.user,
+            workspace=request.workspace,
+            territory=territory,
+            archived=archived,
         ),
         template="territories/territory_list.html",
         detail_url=reverse("territory_detail", args=[workspace_slug, territory.uuid]),
         message=_("Territory archived.") if archived else _("Territory restored."),
         row_name="territory",
         refetch=lambda t: selectors.territory_list(
-            membership=request.membership, archived=t.is_archived  # type: ignore[attr-defined]
+            membership=request.membership,
+            archived=t.is_archived,
         ).get(pk=t.pk),
     )
 
 
 def _archive_response(
-    request: HttpRequest,
+    request: WorkspaceRequest,
     *,
     obj: Any,
     run: Any,
@@ -166,7 +184,7 @@ def _archive_response(
         obj = run()
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         obj = refetch(obj)
         context = {row_name: obj, "row_error": error, "row_message": None if error else message}
         return render_page(request, template, context, partial="row", status=422 if error else 200)
@@ -181,11 +199,11 @@ def _archive_response(
 
 
 @require_action("project.view")
-def project_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+def project_list(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
     filters = ProjectFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     qs = selectors.project_list(
-        membership=request.membership,  # type: ignore[attr-defined]
+        membership=request.membership,
         archived=bool(data.get("archived")),
         q=data.get("q") or "",
         status=data.get("status") or "",
@@ -201,11 +219,11 @@ def project_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 
 
 @require_action("project.create")
-def project_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+def project_create(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
     form = ProjectForm(
         request.POST or None,
-        membership=request.membership,  # type: ignore[attr-defined]
-        instance=Project(workspace=request.workspace),  # type: ignore[attr-defined]
+        membership=request.membership,
+        instance=Project(workspace=request.workspace),
         initial={"territory": request.GET.get("territory")},
     )
     return handle_form(
@@ -213,7 +231,9 @@ def project_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
         form=form,
         template="territories/project_form.html",
         save=lambda data: services.project_create(
-            actor=request.user, workspace=request.workspace, **data  # type: ignore[attr-defined]
+            actor=request.user,
+            workspace=request.workspace,
+            **data,
         ),
         success_url=lambda p: reverse("project_detail", args=[workspace_slug, p.uuid]),
         success_message=_("Project created. Cycle 1 is open."),
@@ -221,23 +241,28 @@ def project_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 
 
 @require_action("project.view")
-def project_detail(request: HttpRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
+def project_detail(
+    request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
+) -> HttpResponse:
     project = _project_or_404(request, project_uuid)
     context = {"project": project, "cycles": selectors.cycle_list(project=project)}
     return render_page(request, "territories/project_detail.html", context)
 
 
 @require_action("project.update")
-def project_edit(request: HttpRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
+def project_edit(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     project = _project_or_404(request, project_uuid)
-    form = ProjectForm(request.POST or None, membership=request.membership, instance=project)  # type: ignore[attr-defined]
+    form = ProjectForm(request.POST or None, membership=request.membership, instance=project)
     return handle_form(
         request,
         form=form,
         template="territories/project_form.html",
         context={"project": project},
         save=lambda data: services.project_update(
-            actor=request.user, workspace=request.workspace, project=project, **data  # type: ignore[attr-defined]
+            actor=request.user,
+            workspace=request.workspace,
+            project=project,
+            **data,
         ),
         success_url=lambda p: reverse("project_detail", args=[workspace_slug, p.uuid]),
         success_message=_("Project saved."),
@@ -246,20 +271,26 @@ def project_edit(request: HttpRequest, workspace_slug: str, project_uuid: Any) -
 
 @require_POST
 @require_action("project.archive")
-def project_archive(request: HttpRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
+def project_archive(
+    request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
+) -> HttpResponse:
     project = _project_or_404(request, project_uuid)
     archived = request.POST.get("archived", "1") == "1"
     return _archive_response(
         request,
         obj=project,
         run=lambda: services.project_set_archived(
-            actor=request.user, workspace=request.workspace, project=project, archived=archived  # type: ignore[attr-defined]
+            actor=request.user,
+            workspace=request.workspace,
+            project=project,
+            archived=archived,
         ),
         template="territories/project_list.html",
         detail_url=reverse("project_detail", args=[workspace_slug, project.uuid]),
         message=_("Project archived.") if archived else _("Project restored."),
         row_name="project",
         refetch=lambda p: selectors.project_list(
-            membership=request.membership, archived=p.is_archived  # type: ignore[attr-defined]
+            membership=request.membership,
+            archived=p.is_archived,
         ).get(pk=p.pk),
     )

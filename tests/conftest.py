@@ -24,7 +24,13 @@ from django.conf import settings
 from core.models import Membership, User, Workspace
 from core.roles import Role
 from core.tenancy import scopes_disabled, workspace_scope
-from tests.factories import MembershipFactory, ProjectFactory, TerritoryFactory, UserFactory, WorkspaceFactory
+from tests.factories import (
+    MembershipFactory,
+    ProjectFactory,
+    TerritoryFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -167,7 +173,9 @@ def sample(personas: Personas) -> dict[str, Any]:
     """A territory, a micro-territory and a project in the personas' workspace."""
     ws = personas.workspace
     area = TerritoryFactory(workspace=ws, name="Secret Valley Area")
-    micro = TerritoryFactory(workspace=ws, name="Secret Town Centre", kind="town_centre", parent=area)
+    micro = TerritoryFactory(
+        workspace=ws, name="Secret Town Centre", kind="town_centre", parent=area
+    )
     project = ProjectFactory(workspace=ws, territory=area, name="Secret Project Alpha")
     return {"territory": area, "micro": micro, "project": project}
 
@@ -176,7 +184,9 @@ def sample(personas: Personas) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup: Any, django_db_blocker: Any) -> Iterator[subprocess.Popen[bytes]]:
+def celery_worker_process(
+    django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[subprocess.Popen[bytes]]:
     """A real ``celery worker`` subprocess on the test database and the real Redis."""
     missing = _services_missing()
     if missing:
@@ -196,10 +206,24 @@ def celery_worker_process(django_db_setup: Any, django_db_blocker: Any) -> Itera
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "celery-worker.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
-         "--concurrency=2", "--pool=prefork", "--without-gossip", "--without-mingle",
-         "--hostname=test-worker@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--pool=prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname=test-worker@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     from celery import current_app
 
@@ -231,8 +255,14 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         **browser_type_launch_args,
         "executable_path": CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
         "args": [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
         ],
     }
 

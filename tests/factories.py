@@ -31,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
 
     @factory.post_generation
-    def _save(obj, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def _save(obj, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 
@@ -79,16 +79,17 @@ class ProjectFactory(UnscopedFactory):
         skip_postgeneration_save = True
 
     workspace = factory.SubFactory(WorkspaceFactory)
-    territory = factory.SubFactory(
-        TerritoryFactory, workspace=factory.SelfAttribute("..workspace")
-    )
+    territory = factory.SubFactory(TerritoryFactory, workspace=factory.SelfAttribute("..workspace"))
     name = factory.Sequence(lambda n: f"Project {n}")
     ambition = "Attract more talent."
     start_date = dt.date(2026, 1, 1)
 
     @factory.post_generation
-    def cycle(obj, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def cycle(obj, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             Cycle.unscoped_objects.get_or_create(
-                workspace=obj.workspace, project=obj, number=1, defaults={"started_on": obj.start_date}
+                workspace=obj.workspace,
+                project=obj,
+                number=1,
+                defaults={"started_on": obj.start_date},
             )

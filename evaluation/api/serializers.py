@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from core.api import ReferenceSerializer
@@ -5,7 +7,7 @@ from evaluation.models import CatalogueIndicator
 
 
 class CatalogueIndicatorSerializer(ReferenceSerializer):
-    tracer_stage = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    tracer_stage: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta(ReferenceSerializer.Meta):
         model = CatalogueIndicator

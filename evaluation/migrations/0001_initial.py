@@ -5,37 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tracer', '0001_initial'),
+        ("tracer", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CatalogueIndicator',
+            name="CatalogueIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=80, unique=True, verbose_name='code')),
-                ('label_en', models.CharField(max_length=200, verbose_name='label (English)')),
-                ('label_fr', models.CharField(max_length=200, verbose_name='label (French)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('description_fr', models.TextField(blank=True, verbose_name='description (French)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('is_proposal', models.BooleanField(default=False, help_text="True where no public source gives this item: the product says 'based on'.", verbose_name='our proposal')),
-                ('domain', models.CharField(max_length=20, verbose_name='domain')),
-                ('unit_en', models.CharField(max_length=60, verbose_name='unit (English)')),
-                ('unit_fr', models.CharField(max_length=60, verbose_name='unit (French)')),
-                ('unit_kind', models.CharField(choices=[('count', 'Count'), ('signed_count', 'Count (may be negative)'), ('percent', 'Percentage'), ('score_10', 'Score out of 10'), ('score_7', 'Score from 1 to 7'), ('rank', 'Rank')], max_length=16, verbose_name='kind of unit')),
-                ('level', models.CharField(choices=[('means', 'Means'), ('output', 'Output'), ('result', 'Result'), ('impact', 'Impact')], max_length=8, verbose_name='level')),
-                ('tracer_stage', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='catalogue_indicators', to='tracer.tracerstage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=80, unique=True, verbose_name="code")),
+                ("label_en", models.CharField(max_length=200, verbose_name="label (English)")),
+                ("label_fr", models.CharField(max_length=200, verbose_name="label (French)")),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description (English)"),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(blank=True, verbose_name="description (French)"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "is_proposal",
+                    models.BooleanField(
+                        default=False,
+                        help_text="True where no public source gives this item: the product says 'based on'.",
+                        verbose_name="our proposal",
+                    ),
+                ),
+                ("domain", models.CharField(max_length=20, verbose_name="domain")),
+                ("unit_en", models.CharField(max_length=60, verbose_name="unit (English)")),
+                ("unit_fr", models.CharField(max_length=60, verbose_name="unit (French)")),
+                (
+                    "unit_kind",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count"),
+                            ("signed_count", "Count (may be negative)"),
+                            ("percent", "Percentage"),
+                            ("score_10", "Score out of 10"),
+                            ("score_7", "Score from 1 to 7"),
+                            ("rank", "Rank"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind of unit",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("means", "Means"),
+                            ("output", "Output"),
+                            ("result", "Result"),
+                            ("impact", "Impact"),
+                        ],
+                        max_length=8,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "tracer_stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="catalogue_indicators",
+                        to="tracer.tracerstage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catalogue indicator',
-                'verbose_name_plural': 'catalogue indicators',
-                'ordering': ['position'],
-                'abstract': False,
+                "verbose_name": "catalogue indicator",
+                "verbose_name_plural": "catalogue indicators",
+                "ordering": ["position"],
+                "abstract": False,
             },
         ),
     ]

@@ -9,7 +9,10 @@ def load(apps, schema_editor):
     sync_rows(
         apps.get_model("evaluation", "CatalogueIndicator"),
         INDICATOR_ROWS,
-        resolve=lambda row: {**row, "tracer_stage": TracerStage.objects.get(code=row["tracer_stage"])},
+        resolve=lambda row: {
+            **row,
+            "tracer_stage": TracerStage.objects.get(code=row["tracer_stage"]),
+        },
     )
 
 

@@ -2,7 +2,11 @@ from django.db.models import Prefetch
 from django.urls import path
 
 from core.api import reference_list_view
-from governance.api.serializers import ElementSerializer, MethodSequenceSerializer, MethodStepSerializer
+from governance.api.serializers import (
+    ElementSerializer,
+    MethodSequenceSerializer,
+    MethodStepSerializer,
+)
 from governance.models import Element, ElementComponent, MethodSequence, MethodStep
 
 urlpatterns = [
@@ -19,7 +23,11 @@ urlpatterns = [
     ),
     path(
         "method-sequences/",
-        reference_list_view(MethodSequence.objects.order_by("number"), MethodSequenceSerializer, "MethodSequenceList"),
+        reference_list_view(
+            MethodSequence.objects.order_by("number"),
+            MethodSequenceSerializer,
+            "MethodSequenceList",
+        ),
         name="api_reference_method_sequences",
     ),
     path(

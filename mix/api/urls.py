@@ -7,7 +7,9 @@ from mix.models import MixFamily
 urlpatterns = [
     path(
         "mix-families/",
-        reference_list_view(MixFamily.objects.order_by("position"), MixFamilySerializer, "MixFamilyList"),
+        reference_list_view(
+            MixFamily.objects.order_by("position"), MixFamilySerializer, "MixFamilyList"
+        ),
         name="api_reference_mix_families",
     ),
 ]

@@ -7,7 +7,9 @@ from territories.models import Audience
 urlpatterns = [
     path(
         "audiences/",
-        reference_list_view(Audience.objects.order_by("position"), AudienceSerializer, "AudienceList"),
+        reference_list_view(
+            Audience.objects.order_by("position"), AudienceSerializer, "AudienceList"
+        ),
         name="api_reference_audiences",
     ),
 ]

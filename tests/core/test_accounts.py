@@ -36,7 +36,9 @@ def test_signup_creates_user_workspace_and_ownership(client: Any) -> None:
     with scopes_disabled():
         assert Membership.objects.get(user=user, workspace=workspace).role == Role.OWNER
     # Signed in: the home page goes to the workspace.
-    assert client.get(reverse("home"))["Location"] == reverse("workspace_home", args=[workspace.slug])
+    assert client.get(reverse("home"))["Location"] == reverse(
+        "workspace_home", args=[workspace.slug]
+    )
 
 
 def test_signup_errors_answer_422_and_keep_the_input(client: Any) -> None:
@@ -48,7 +50,9 @@ def test_signup_errors_answer_422_and_keep_the_input(client: Any) -> None:
     assert "An account already uses this address." in html
     assert "The two passwords differ." in html
     assert "Agence d&#x27;attractivité du Val" in html
-    response = client.post(reverse("signup"), {**SIGNUP, "password1": "123", "password2": "123"}, **HTMX)
+    response = client.post(
+        reverse("signup"), {**SIGNUP, "password1": "123", "password2": "123"}, **HTMX
+    )
     assert response.status_code == 422
     assert "too short" in response.content.decode()
     assert not User.objects.filter(email="claire@example.org").exists()
@@ -56,7 +60,9 @@ def test_signup_errors_answer_422_and_keep_the_input(client: Any) -> None:
 
 def test_login_with_email_case_insensitive(client: Any) -> None:
     UserFactory(email="paul@example.org")
-    response = client.post(reverse("login"), {"username": "Paul@Example.org", "password": "pass-word-123"})
+    response = client.post(
+        reverse("login"), {"username": "Paul@Example.org", "password": "pass-word-123"}
+    )
     assert response.status_code == 302
     client.logout()
     response = client.post(reverse("login"), {"username": "paul@example.org", "password": "wrong"})
@@ -81,7 +87,9 @@ def invite(django_capture_on_commit_callbacks: Any) -> Any:
 
     def post(client: Any, slug: str, email: str, role: str) -> Any:
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(reverse("members", args=[slug]), {"email": email, "role": role}, **HTMX)
+            return client.post(
+                reverse("members", args=[slug]), {"email": email, "role": role}, **HTMX
+            )
 
     return post
 
@@ -100,7 +108,14 @@ def test_invitation_flow_for_a_new_person(personas: Any, client_for: Any, invite
     client.logout()
     page = client.get(link)
     assert page.status_code == 200 and "Alpha Attractiveness" in page.content.decode()
-    response = client.post(link, {"full_name": "Nina Partner", "password1": "another-long-passphrase", "password2": "another-long-passphrase"})
+    response = client.post(
+        link,
+        {
+            "full_name": "Nina Partner",
+            "password1": "another-long-passphrase",
+            "password2": "another-long-passphrase",
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(email="new.partner@example.org")
     with scopes_disabled():
@@ -111,7 +126,9 @@ def test_invitation_flow_for_a_new_person(personas: Any, client_for: Any, invite
     assert client.get(link).status_code == 404
 
 
-def test_existing_user_accepts_with_matching_address_only(personas: Any, client_for: Any, invite: Any) -> None:
+def test_existing_user_accepts_with_matching_address_only(
+    personas: Any, client_for: Any, invite: Any
+) -> None:
     guest = UserFactory(email="guest@example.org")
     invite(client_for(personas.user(Role.OWNER)), "alpha", "guest@example.org", Role.VIEWER)
     link = re.search(r"http://testserver(/invitations/\S+/)", mail.outbox[0].body).group(1)
@@ -131,7 +148,9 @@ def test_invitation_errors(personas: Any, client_for: Any, invite: Any) -> None:
     assert response.status_code == 422
     assert "already a member" in response.content.decode()
     response = invite(client, "alpha", "not-an-email", Role.EDITOR)
-    assert response.status_code == 422 and "Enter a valid email address." in response.content.decode()
+    assert (
+        response.status_code == 422 and "Enter a valid email address." in response.content.decode()
+    )
     # Admins cannot make owners: the choice is not even offered.
     response = invite(client, "alpha", "boss@example.org", Role.OWNER)
     assert response.status_code == 422
@@ -147,18 +166,26 @@ def test_role_changes_follow_the_rules(personas: Any, client_for: Any) -> None:
     admin = client_for(personas.user(Role.ADMIN))
     owner_membership = personas.memberships[Role.OWNER]
     viewer_membership = personas.memberships[Role.VIEWER]
-    response = admin.post(reverse("member_role", args=["alpha", viewer_membership.uuid]), {"role": Role.EDITOR}, **HTMX)
+    response = admin.post(
+        reverse("member_role", args=["alpha", viewer_membership.uuid]),
+        {"role": Role.EDITOR},
+        **HTMX,
+    )
     assert response.status_code == 200
     viewer_membership.refresh_from_db()
     assert viewer_membership.role == Role.EDITOR
     # An admin cannot demote an owner.
-    response = admin.post(reverse("member_role", args=["alpha", owner_membership.uuid]), {"role": Role.VIEWER}, **HTMX)
+    response = admin.post(
+        reverse("member_role", args=["alpha", owner_membership.uuid]), {"role": Role.VIEWER}, **HTMX
+    )
     assert response.status_code == 422
     owner_membership.refresh_from_db()
     assert owner_membership.role == Role.OWNER
     # The last owner cannot step down.
     owner = client_for(personas.user(Role.OWNER))
-    response = owner.post(reverse("member_role", args=["alpha", owner_membership.uuid]), {"role": Role.ADMIN}, **HTMX)
+    response = owner.post(
+        reverse("member_role", args=["alpha", owner_membership.uuid]), {"role": Role.ADMIN}, **HTMX
+    )
     assert response.status_code == 422
     assert "at least one owner" in response.content.decode()
     response = owner.post(reverse("member_remove", args=["alpha", owner_membership.uuid]), **HTMX)
@@ -172,10 +199,17 @@ def test_removing_a_member(personas: Any, client_for: Any) -> None:
     assert response.status_code == 200
     with scopes_disabled():
         assert not Membership.objects.filter(pk=target.pk).exists()
-    assert client_for(personas.user(Role.VIEWER)).get(reverse("workspace_home", args=["alpha"])).status_code == 404
+    assert (
+        client_for(personas.user(Role.VIEWER))
+        .get(reverse("workspace_home", args=["alpha"]))
+        .status_code
+        == 404
+    )
 
 
-def test_workspace_switcher_lists_every_workspace_of_the_user(personas: Any, client_for: Any) -> None:
+def test_workspace_switcher_lists_every_workspace_of_the_user(
+    personas: Any, client_for: Any
+) -> None:
     user = personas.user(Role.EDITOR)
     third = WorkspaceFactory(name="Client Gamma", slug="gamma")
     MembershipFactory(workspace=third, user=user, role=Role.VIEWER)
@@ -193,7 +227,10 @@ def test_a_consultant_creates_another_workspace(personas: Any, client_for: Any) 
     assert response.status_code == 200
     workspace = Workspace.objects.get(slug="alpha-attractiveness")
     with scopes_disabled():
-        assert Membership.objects.get(workspace=workspace, user=personas.user(Role.VIEWER)).role == Role.OWNER
+        assert (
+            Membership.objects.get(workspace=workspace, user=personas.user(Role.VIEWER)).role
+            == Role.OWNER
+        )
     response = client.post(reverse("workspace_list"), {"name": ""}, **HTMX)
     assert response.status_code == 422
 

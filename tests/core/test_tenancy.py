@@ -17,7 +17,14 @@ def workspace_owned_models() -> list[type]:
 
 def test_every_workspace_owned_model_uses_the_scoped_manager() -> None:
     models = workspace_owned_models()
-    assert {m.__name__ for m in models} >= {"Membership", "Invitation", "Territory", "Project", "Cycle", "PartnerOrganisation"}
+    assert {m.__name__ for m in models} >= {
+        "Membership",
+        "Invitation",
+        "Territory",
+        "Project",
+        "Cycle",
+        "PartnerOrganisation",
+    }
     for model in models:
         assert isinstance(model._default_manager, ScopedManager), model
         assert model._default_manager.name == "objects", model
@@ -27,8 +34,12 @@ def test_every_workspace_owned_model_uses_the_scoped_manager() -> None:
 
 def test_every_model_with_a_workspace_fk_is_workspace_owned() -> None:
     for model in apps.get_models():
-        if any(f.name == "workspace" for f in model._meta.get_fields()) and model._meta.app_label not in {"admin"}:
-            assert issubclass(model, WorkspaceOwned), f"{model.__name__} has a workspace but no scoped manager"
+        if any(
+            f.name == "workspace" for f in model._meta.get_fields()
+        ) and model._meta.app_label not in {"admin"}:
+            assert issubclass(model, WorkspaceOwned), (
+                f"{model.__name__} has a workspace but no scoped manager"
+            )
 
 
 @pytest.mark.django_db

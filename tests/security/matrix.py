@@ -32,12 +32,16 @@ WORKSPACE_URLS: dict[str, Row] = {
     "territory_create": Row(min_role=Role.EDITOR),
     "territory_detail": Row(hidden_from_partner=True),
     "territory_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
-    "territory_archive": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True, data={"archived": "1"}),
+    "territory_archive": Row(
+        method="POST", min_role=Role.EDITOR, hidden_from_partner=True, data={"archived": "1"}
+    ),
     "project_list": Row(),
     "project_create": Row(min_role=Role.EDITOR),
     "project_detail": Row(hidden_from_partner=True),
     "project_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
-    "project_archive": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True, data={"archived": "1"}),
+    "project_archive": Row(
+        method="POST", min_role=Role.EDITOR, hidden_from_partner=True, data={"archived": "1"}
+    ),
 }
 
 # Anyone, signed in or not.

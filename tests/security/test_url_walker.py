@@ -17,7 +17,9 @@ from tests.security.matrix import LOGIN_ONLY, PUBLIC, WORKSPACE_URLS
 pytestmark = pytest.mark.django_db
 
 
-def walk(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+def walk(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
     """(route, name) of every named URL pattern, admin excluded."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
@@ -30,8 +32,10 @@ def walk(resolver: URLResolver | None = None, prefix: str = "", namespace: str =
             yield route, pattern.name
 
 
-ALL_URLS = dict((name, route) for route, name in walk())
-WORKSPACE_NAMES = sorted(name for name, route in ALL_URLS.items() if "<slug:workspace_slug>" in route)
+ALL_URLS = {name: route for route, name in walk()}
+WORKSPACE_NAMES = sorted(
+    name for name, route in ALL_URLS.items() if "<slug:workspace_slug>" in route
+)
 
 
 def test_every_url_has_a_matrix_row() -> None:
@@ -60,7 +64,9 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
-    sample["invitation"] = InvitationFactory(workspace=personas.workspace, email="secret-invitee@alpha.example")
+    sample["invitation"] = InvitationFactory(
+        workspace=personas.workspace, email="secret-invitee@alpha.example"
+    )
     return sample
 
 
@@ -71,11 +77,19 @@ def _request(client: Any, name: str, url: str) -> Any:
     return client.get(url)
 
 
-SECRETS = ["Secret Valley Area", "Secret Town Centre", "Secret Project Alpha", "Alpha Attractiveness", "secret-invitee"]
+SECRETS = [
+    "Secret Valley Area",
+    "Secret Town Centre",
+    "Secret Project Alpha",
+    "Alpha Attractiveness",
+    "secret-invitee",
+]
 
 
 @pytest.mark.parametrize("name", WORKSPACE_NAMES)
-def test_another_workspace_gets_404_and_sees_nothing(name: str, personas: Any, full_sample: Any, client_for: Any) -> None:
+def test_another_workspace_gets_404_and_sees_nothing(
+    name: str, personas: Any, full_sample: Any, client_for: Any
+) -> None:
     client = client_for(personas.user("outsider"))
     kwargs = _kwargs(name, personas, full_sample)
     url = reverse(name, kwargs=kwargs)
@@ -95,7 +109,9 @@ def test_another_workspace_gets_404_and_sees_nothing(name: str, personas: Any, f
 
 
 @pytest.mark.parametrize("name", WORKSPACE_NAMES)
-def test_anonymous_is_sent_to_the_login_page(name: str, personas: Any, full_sample: Any, client: Any) -> None:
+def test_anonymous_is_sent_to_the_login_page(
+    name: str, personas: Any, full_sample: Any, client: Any
+) -> None:
     url = reverse(name, kwargs=_kwargs(name, personas, full_sample))
     response = _request(client, name, url)
     assert response.status_code == 302
@@ -120,7 +136,9 @@ def _expected(row: Any, role: str) -> set[int]:
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
 @pytest.mark.parametrize("name", WORKSPACE_NAMES)
-def test_role_matrix(name: str, role: str, personas: Any, full_sample: Any, client_for: Any) -> None:
+def test_role_matrix(
+    name: str, role: str, personas: Any, full_sample: Any, client_for: Any
+) -> None:
     row = WORKSPACE_URLS[name]
     client = client_for(personas.user(role))
     url = reverse(name, kwargs=_kwargs(name, personas, full_sample))
@@ -130,10 +148,14 @@ def test_role_matrix(name: str, role: str, personas: Any, full_sample: Any, clie
     )
 
 
-def test_partner_sees_a_project_once_it_is_shared(personas: Any, sample: Any, client_for: Any) -> None:
+def test_partner_sees_a_project_once_it_is_shared(
+    personas: Any, sample: Any, client_for: Any
+) -> None:
     from governance.models import PartnerOrganisation
 
-    organisation = PartnerOrganisation.unscoped_objects.create(workspace=personas.workspace, name="Tourism office")
+    organisation = PartnerOrganisation.unscoped_objects.create(
+        workspace=personas.workspace, name="Tourism office"
+    )
     organisation.members.add(personas.memberships[Role.PARTNER])
     client = client_for(personas.user(Role.PARTNER))
     detail = reverse("project_detail", args=[personas.workspace.slug, sample["project"].uuid])
@@ -142,7 +164,12 @@ def test_partner_sees_a_project_once_it_is_shared(personas: Any, sample: Any, cl
     assert "Secret Project Alpha" not in listing
     organisation.shared_projects.add(sample["project"])
     assert client.get(detail).status_code == 200
-    assert "Secret Project Alpha" in client.get(reverse("project_list", args=[personas.workspace.slug])).content.decode()
+    assert (
+        "Secret Project Alpha"
+        in client.get(reverse("project_list", args=[personas.workspace.slug])).content.decode()
+    )
     # Its territory becomes visible, but not the unrelated micro-territory.
-    territories = client.get(reverse("territory_list", args=[personas.workspace.slug])).content.decode()
+    territories = client.get(
+        reverse("territory_list", args=[personas.workspace.slug])
+    ).content.decode()
     assert "Secret Valley Area" in territories and "Secret Town Centre" not in territories

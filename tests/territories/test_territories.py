@@ -23,7 +23,11 @@ def url(name: str, personas: Any, *args: Any) -> str:
 
 def test_create_territory_then_a_micro_territory_inside_it(personas: Any, client_for: Any) -> None:
     client = client_for(personas.user(Role.EDITOR))
-    response = client.post(url("territory_create", personas), {"name": "Loire Valley", "kind": "intercommunality", "description": "Châteaux"}, **HTMX)
+    response = client.post(
+        url("territory_create", personas),
+        {"name": "Loire Valley", "kind": "intercommunality", "description": "Châteaux"},
+        **HTMX,
+    )
     assert response.status_code == 200
     with scopes_disabled():
         area = Territory.objects.get(name="Loire Valley")
@@ -31,7 +35,10 @@ def test_create_territory_then_a_micro_territory_inside_it(personas: Any, client
     assert area.workspace == personas.workspace
     assert area.created_by == personas.user(Role.EDITOR)
 
-    response = client.post(url("territory_create", personas), {"name": "Chinon centre", "kind": "town_centre", "parent": str(area.uuid)})
+    response = client.post(
+        url("territory_create", personas),
+        {"name": "Chinon centre", "kind": "town_centre", "parent": str(area.uuid)},
+    )
     assert response.status_code == 302
     with scopes_disabled():
         micro = Territory.objects.get(name="Chinon centre")
@@ -40,9 +47,15 @@ def test_create_territory_then_a_micro_territory_inside_it(personas: Any, client
     assert "Chinon centre" in page
 
 
-def test_invalid_territory_answers_422_with_the_form_and_keeps_the_input(personas: Any, client_for: Any) -> None:
+def test_invalid_territory_answers_422_with_the_form_and_keeps_the_input(
+    personas: Any, client_for: Any
+) -> None:
     client = client_for(personas.user(Role.EDITOR))
-    response = client.post(url("territory_create", personas), {"name": "", "kind": "city", "description": "Keep me"}, **HTMX)
+    response = client.post(
+        url("territory_create", personas),
+        {"name": "", "kind": "city", "description": "Keep me"},
+        **HTMX,
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert 'id="territory-form"' in html and "<html" not in html
@@ -51,22 +64,32 @@ def test_invalid_territory_answers_422_with_the_form_and_keeps_the_input(persona
     assert 'aria-invalid="true"' in html
 
 
-def test_duplicate_active_name_is_refused_with_a_clear_message(personas: Any, client_for: Any) -> None:
+def test_duplicate_active_name_is_refused_with_a_clear_message(
+    personas: Any, client_for: Any
+) -> None:
     TerritoryFactory(workspace=personas.workspace, name="Chinon")
     TerritoryFactory(workspace=personas.other_workspace, name="Lyon")
     client = client_for(personas.user(Role.EDITOR))
-    response = client.post(url("territory_create", personas), {"name": "Chinon", "kind": "city"}, **HTMX)
+    response = client.post(
+        url("territory_create", personas), {"name": "Chinon", "kind": "city"}, **HTMX
+    )
     assert response.status_code == 422
     assert "An active territory already has this name." in response.content.decode()
     # The same name in another workspace is no conflict.
-    response = client.post(url("territory_create", personas), {"name": "Lyon", "kind": "city"}, **HTMX)
+    response = client.post(
+        url("territory_create", personas), {"name": "Lyon", "kind": "city"}, **HTMX
+    )
     assert response.status_code == 200
 
 
 def test_a_foreign_workspace_parent_is_refused(personas: Any, client_for: Any) -> None:
     foreign = TerritoryFactory(workspace=personas.other_workspace, name="Foreign parent")
     client = client_for(personas.user(Role.EDITOR))
-    response = client.post(url("territory_create", personas), {"name": "Sneaky", "kind": "campus", "parent": str(foreign.uuid)}, **HTMX)
+    response = client.post(
+        url("territory_create", personas),
+        {"name": "Sneaky", "kind": "campus", "parent": str(foreign.uuid)},
+        **HTMX,
+    )
     assert response.status_code == 422
     assert "Select a valid choice" in response.content.decode()
     with scopes_disabled():
@@ -77,7 +100,11 @@ def test_a_territory_cannot_sit_inside_itself(personas: Any, client_for: Any) ->
     top = TerritoryFactory(workspace=personas.workspace, name="Top")
     child = TerritoryFactory(workspace=personas.workspace, name="Child", parent=top)
     client = client_for(personas.user(Role.EDITOR))
-    response = client.post(url("territory_edit", personas, top.uuid), {"name": "Top", "kind": "city", "parent": str(child.uuid)}, **HTMX)
+    response = client.post(
+        url("territory_edit", personas, top.uuid),
+        {"name": "Top", "kind": "city", "parent": str(child.uuid)},
+        **HTMX,
+    )
     assert response.status_code == 422
     assert "A territory cannot sit inside itself." in response.content.decode()
     top.refresh_from_db()
@@ -89,12 +116,20 @@ def test_create_project_opens_cycle_1(personas: Any, client_for: Any) -> None:
     client = client_for(personas.user(Role.EDITOR))
     response = client.post(
         url("project_create", personas),
-        {"territory": str(area.uuid), "name": "Attract 2027", "ambition": "+300 residents", "status": "active", "start_date": "2026-03-01"},
+        {
+            "territory": str(area.uuid),
+            "name": "Attract 2027",
+            "ambition": "+300 residents",
+            "status": "active",
+            "start_date": "2026-03-01",
+        },
     )
     assert response.status_code == 302
     with scopes_disabled():
         project = Project.objects.get(name="Attract 2027")
-        cycles = list(Cycle.objects.filter(project=project).values_list("number", "status", "started_on"))
+        cycles = list(
+            Cycle.objects.filter(project=project).values_list("number", "status", "started_on")
+        )
     assert [(n, s, str(d)) for n, s, d in cycles] == [(1, "open", "2026-03-01")]
     page = client.get(url("project_detail", personas, project.uuid)).content.decode()
     assert "Cycle 1" in page and "+300 residents" in page
@@ -103,31 +138,51 @@ def test_create_project_opens_cycle_1(personas: Any, client_for: Any) -> None:
 def test_invalid_project_keeps_input(personas: Any, client_for: Any) -> None:
     area = TerritoryFactory(workspace=personas.workspace, name="Area")
     client = client_for(personas.user(Role.EDITOR))
-    response = client.post(url("project_create", personas), {"territory": str(area.uuid), "name": "", "ambition": "Do not lose me", "status": "active", "start_date": "not a date"}, **HTMX)
+    response = client.post(
+        url("project_create", personas),
+        {
+            "territory": str(area.uuid),
+            "name": "",
+            "ambition": "Do not lose me",
+            "status": "active",
+            "start_date": "not a date",
+        },
+        **HTMX,
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert "Do not lose me" in html and "Enter a valid date." in html
 
 
-def test_archive_from_the_list_swaps_the_row_and_hides_it_from_the_active_list(personas: Any, client_for: Any) -> None:
+def test_archive_from_the_list_swaps_the_row_and_hides_it_from_the_active_list(
+    personas: Any, client_for: Any
+) -> None:
     project = ProjectFactory(workspace=personas.workspace, name="To archive")
     client = client_for(personas.user(Role.EDITOR))
-    response = client.post(url("project_archive", personas, project.uuid), {"archived": "1"}, **HTMX)
+    response = client.post(
+        url("project_archive", personas, project.uuid), {"archived": "1"}, **HTMX
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith(f'<tr id="project-{project.uuid}"')
     assert "Project archived." in html and "Restore" in html
     assert "To archive" not in client.get(url("project_list", personas)).content.decode()
-    assert "To archive" in client.get(url("project_list", personas) + "?archived=on").content.decode()
+    assert (
+        "To archive" in client.get(url("project_list", personas) + "?archived=on").content.decode()
+    )
     # Restore it again.
     client.post(url("project_archive", personas, project.uuid), {"archived": "0"}, **HTMX)
     assert "To archive" in client.get(url("project_list", personas)).content.decode()
 
 
-def test_a_territory_with_active_projects_cannot_be_archived(personas: Any, client_for: Any) -> None:
+def test_a_territory_with_active_projects_cannot_be_archived(
+    personas: Any, client_for: Any
+) -> None:
     project = ProjectFactory(workspace=personas.workspace, name="Running")
     client = client_for(personas.user(Role.EDITOR))
-    response = client.post(url("territory_archive", personas, project.territory.uuid), {"archived": "1"}, **HTMX)
+    response = client.post(
+        url("territory_archive", personas, project.territory.uuid), {"archived": "1"}, **HTMX
+    )
     assert response.status_code == 422
     assert "Archive its 1 active project first." in response.content.decode()
     project.territory.refresh_from_db()
@@ -148,7 +203,10 @@ def test_empty_states(personas: Any, client_for: Any) -> None:
     client = client_for(personas.user(Role.EDITOR))
     assert "No territory yet" in client.get(url("territory_list", personas)).content.decode()
     assert "No project yet" in client.get(url("project_list", personas)).content.decode()
-    assert "No territory matches these filters." in client.get(url("territory_list", personas) + "?q=zzz").content.decode()
+    assert (
+        "No territory matches these filters."
+        in client.get(url("territory_list", personas) + "?q=zzz").content.decode()
+    )
 
 
 def test_pagination(personas: Any, client_for: Any) -> None:
@@ -165,12 +223,16 @@ def test_viewer_sees_no_edit_controls(personas: Any, sample: Any, client_for: An
     client = client_for(personas.user(Role.VIEWER))
     html = client.get(url("territory_list", personas)).content.decode()
     assert "New territory" not in html and "Archive" not in html
-    html = client_for(personas.user(Role.EDITOR)).get(url("territory_list", personas)).content.decode()
+    html = (
+        client_for(personas.user(Role.EDITOR)).get(url("territory_list", personas)).content.decode()
+    )
     assert "New territory" in html and "Archive" in html
 
 
 @pytest.mark.parametrize("name", ["territory_list", "project_list", "workspace_home"])
-def test_query_count_is_the_same_at_1_and_50_rows(name: str, personas: Any, client_for: Any, django_assert_num_queries: Any) -> None:
+def test_query_count_is_the_same_at_1_and_50_rows(
+    name: str, personas: Any, client_for: Any, django_assert_num_queries: Any
+) -> None:
     client = client_for(personas.user(Role.OWNER))
     ProjectFactory(workspace=personas.workspace)
     client.get(url(name, personas))  # warm caches (session, content types)

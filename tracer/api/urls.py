@@ -7,7 +7,9 @@ from tracer.models import TracerStage
 urlpatterns = [
     path(
         "tracer-stages/",
-        reference_list_view(TracerStage.objects.order_by("position"), TracerStageSerializer, "TracerStageList"),
+        reference_list_view(
+            TracerStage.objects.order_by("position"), TracerStageSerializer, "TracerStageList"
+        ),
         name="api_reference_tracer_stages",
     ),
 ]

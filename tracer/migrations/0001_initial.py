@@ -4,33 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='TracerStage',
+            name="TracerStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=80, unique=True, verbose_name='code')),
-                ('label_en', models.CharField(max_length=200, verbose_name='label (English)')),
-                ('label_fr', models.CharField(max_length=200, verbose_name='label (French)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('description_fr', models.TextField(blank=True, verbose_name='description (French)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('is_proposal', models.BooleanField(default=False, help_text="True where no public source gives this item: the product says 'based on'.", verbose_name='our proposal')),
-                ('letter', models.CharField(max_length=1, verbose_name='letter')),
-                ('alias_en', models.CharField(blank=True, max_length=100, verbose_name='alias (English)')),
-                ('alias_fr', models.CharField(blank=True, max_length=100, verbose_name='alias (French)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=80, unique=True, verbose_name="code")),
+                ("label_en", models.CharField(max_length=200, verbose_name="label (English)")),
+                ("label_fr", models.CharField(max_length=200, verbose_name="label (French)")),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description (English)"),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(blank=True, verbose_name="description (French)"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "is_proposal",
+                    models.BooleanField(
+                        default=False,
+                        help_text="True where no public source gives this item: the product says 'based on'.",
+                        verbose_name="our proposal",
+                    ),
+                ),
+                ("letter", models.CharField(max_length=1, verbose_name="letter")),
+                (
+                    "alias_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="alias (English)"),
+                ),
+                (
+                    "alias_fr",
+                    models.CharField(blank=True, max_length=100, verbose_name="alias (French)"),
+                ),
             ],
             options={
-                'verbose_name': 'TRACER stage',
-                'verbose_name_plural': 'TRACER stages',
-                'ordering': ['position'],
-                'abstract': False,
+                "verbose_name": "TRACER stage",
+                "verbose_name_plural": "TRACER stages",
+                "ordering": ["position"],
+                "abstract": False,
             },
         ),
     ]

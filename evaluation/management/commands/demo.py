@@ -33,7 +33,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
-            raise CommandError("The demo data is for local development: it refuses to run with DEBUG off.")
+            raise CommandError(
+                "The demo data is for local development: it refuses to run with DEBUG off."
+            )
         if not settings.EMBEDDED:
             raise CommandError("The demo data is only for the embedded default (no DATABASE_URL).")
         with transaction.atomic():
@@ -57,8 +59,12 @@ class Command(BaseCommand):
             slug="demo", defaults={"name": "Loire-Touraine Attractivité (démo)"}
         )
         with workspace_scope(workspace):
-            Membership.objects.get_or_create(workspace=workspace, user=owner, defaults={"role": Role.OWNER})
-            area = Territory.objects.filter(name="Loire-Touraine").first() or territory_services.territory_create(
+            Membership.objects.get_or_create(
+                workspace=workspace, user=owner, defaults={"role": Role.OWNER}
+            )
+            area = Territory.objects.filter(
+                name="Loire-Touraine"
+            ).first() or territory_services.territory_create(
                 actor=owner,
                 workspace=workspace,
                 name="Loire-Touraine",
