@@ -85,11 +85,14 @@ def _needs(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("browser") and not Path(CHROMIUM).exists():
         reasons.append(f"Chromium at {CHROMIUM} (apt-get install chromium)")
     if reasons:
-        message = "needs " + "; ".join(reasons)
-        if REQUIRE_SERVICES:
-            pytest.fail(message)
-        _skipped_for_services.append(request.node.nodeid)
-        pytest.skip(message)
+        _skip_or_fail("needs " + "; ".join(reasons), request.node.nodeid)
+
+
+def _skip_or_fail(message: str, what: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(message)
+    _skipped_for_services.append(what)
+    pytest.skip(message)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -190,9 +193,7 @@ def celery_worker_process(
     """A real ``celery worker`` subprocess on the test database and the real Redis."""
     missing = _services_missing()
     if missing:
-        if REQUIRE_SERVICES:
-            pytest.fail(f"needs {missing}")
-        pytest.skip(f"needs {missing}")
+        _skip_or_fail(f"needs {missing}", "celery worker")
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
