@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
-from core.roles import ROLE_HELP, Role
+from core.roles import Role
 
 
 class LoginForm(AuthenticationForm):
@@ -90,9 +90,7 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: Any, grantor_role: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["role"]).choices = role_choices(grantor_role)
-        self.fields["role"].help_text = " ".join(
-            f"{Role(v).label}: {ROLE_HELP[Role(v)]}" for v, _label in role_choices(grantor_role)
-        )
+        self.fields["role"].help_text = _("What each role may do is described below.")
 
 
 class RoleForm(forms.Form):

@@ -22,6 +22,7 @@ from core.forms import InvitationForm, RoleForm, SignupForm, WorkspaceForm, role
 from core.htmx import redirect_after_success, render_invalid, render_page
 from core.http import AuthenticatedRequest, WorkspaceRequest
 from core.permissions import member_can, require_action
+from core.roles import ROLE_HELP, Role
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
@@ -91,6 +92,7 @@ def _members_context(request: WorkspaceRequest, **extra: Any) -> dict[str, Any]:
         "invitations": selectors.pending_invitation_list(workspace=workspace),
         "invite_form": InvitationForm(grantor_role=membership.role),
         "role_choices": role_choices(membership.role),
+        "role_help": [(Role(value).label, ROLE_HELP[Role(value)]) for value in Role.values],
     }
     context.update(extra)
     return context
