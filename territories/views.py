@@ -26,6 +26,23 @@ def _paginate(request: HttpRequest, qs: Any) -> Page:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _list_page(
+    request: WorkspaceRequest, *, filters: Any, select: Any, template: str
+) -> HttpResponse:
+    """A filtered, paginated list; HTMX filter and page changes get only the results."""
+    data = filters.cleaned_data if filters.is_valid() else {}
+    criteria = {k: v for k, v in data.items() if k not in {"page", "archived"} and v}
+    qs = select(membership=request.membership, archived=bool(data.get("archived")), **criteria)
+    context = {
+        "filters": filters,
+        "page": _paginate(request, qs),
+        "querystring": _querystring(request),
+        "showing_archived": bool(data.get("archived")),
+        "is_filtered": bool(criteria),
+    }
+    return render_page(request, template, context, partial="results")
+
+
 def _querystring(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -63,22 +80,12 @@ def workspace_home(request: WorkspaceRequest, workspace_slug: str) -> HttpRespon
 
 @require_action("territory.view")
 def territory_list(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
-    filters = TerritoryFilterForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    qs = selectors.territory_list(
-        membership=request.membership,
-        archived=bool(data.get("archived")),
-        q=data.get("q") or "",
-        kind=data.get("kind") or "",
+    return _list_page(
+        request,
+        filters=TerritoryFilterForm(request.GET or None),
+        select=selectors.territory_list,
+        template="territories/territory_list.html",
     )
-    context = {
-        "filters": filters,
-        "page": _paginate(request, qs),
-        "querystring": _querystring(request),
-        "showing_archived": bool(data.get("archived")),
-        "is_filtered": bool(data.get("q") or data.get("kind")),
-    }
-    return render_page(request, "territories/territory_list.html", context, partial="results")
 
 
 @require_action("territory.create")
@@ -200,22 +207,12 @@ def _archive_response(
 
 @require_action("project.view")
 def project_list(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
-    filters = ProjectFilterForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    qs = selectors.project_list(
-        membership=request.membership,
-        archived=bool(data.get("archived")),
-        q=data.get("q") or "",
-        status=data.get("status") or "",
+    return _list_page(
+        request,
+        filters=ProjectFilterForm(request.GET or None),
+        select=selectors.project_list,
+        template="territories/project_list.html",
     )
-    context = {
-        "filters": filters,
-        "page": _paginate(request, qs),
-        "querystring": _querystring(request),
-        "showing_archived": bool(data.get("archived")),
-        "is_filtered": bool(data.get("q") or data.get("status")),
-    }
-    return render_page(request, "territories/project_list.html", context, partial="results")
 
 
 @require_action("project.create")
