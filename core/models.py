@@ -161,3 +161,25 @@ class Invitation(WorkspaceOwned):
 
         age = timezone.now() - self.created_at
         return age.days >= settings.INVITATION_MAX_AGE_DAYS
+
+
+class Notification(WorkspaceOwned):
+    """An in-app notification (the bell): someone mentioned you, for instance."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    verb = models.CharField(max_length=30)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        base_manager_name = "unscoped_objects"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
