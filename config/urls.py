@@ -24,6 +24,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("w/<slug:workspace_slug>/", include(workspace_urlpatterns)),
     path("w/<slug:workspace_slug>/", include("territories.urls")),
+    path("w/<slug:workspace_slug>/", include("mix.urls")),
     path("api/v1/reference/", include(reference_api)),
     path("admin/", admin.site.urls),
 ]

@@ -59,6 +59,24 @@ PERMISSIONS: dict[str, Role] = {
     "project.update": Role.EDITOR,
     "project.archive": Role.EDITOR,
     "cycle.view": Role.VIEWER,
+    "project.share": Role.EDITOR,
+    "partner_org.view": Role.VIEWER,
+    "partner_org.manage": Role.ADMIN,
+    "plan.view": Role.VIEWER,
+    "plan.export": Role.VIEWER,
+    "objective.create": Role.EDITOR,
+    "objective.update": Role.EDITOR,
+    "objective.delete": Role.EDITOR,
+    "action.create": Role.EDITOR,
+    # Partners edit only the actions their organisation leads or contributes to (object rule).
+    "action.update": Role.PARTNER,
+    "action.delete": Role.EDITOR,
+    "template.import": Role.EDITOR,
+    # Partners comment; everyone edits or deletes only their own comments (object rule).
+    "comment.create": Role.PARTNER,
+    "comment.update": Role.PARTNER,
+    "comment.resolve": Role.PARTNER,
+    "notification.view": Role.VIEWER,
 }
 
 

@@ -25,7 +25,9 @@ from core.models import Membership, User, Workspace
 from core.roles import Role
 from core.tenancy import scopes_disabled, workspace_scope
 from tests.factories import (
+    ActionFactory,
     MembershipFactory,
+    ObjectiveFactory,
     ProjectFactory,
     TerritoryFactory,
     UserFactory,
@@ -180,7 +182,15 @@ def sample(personas: Personas) -> dict[str, Any]:
         workspace=ws, name="Secret Town Centre", kind="town_centre", parent=area
     )
     project = ProjectFactory(workspace=ws, territory=area, name="Secret Project Alpha")
-    return {"territory": area, "micro": micro, "project": project}
+    objective = ObjectiveFactory(workspace=ws, project=project, title="Secret Objective")
+    action = ActionFactory(workspace=ws, objective=objective, title="Secret Action")
+    return {
+        "territory": area,
+        "micro": micro,
+        "project": project,
+        "objective": objective,
+        "action": action,
+    }
 
 
 # --- The real Celery worker ------------------------------------------------------------------

@@ -9,7 +9,9 @@ import factory
 
 from core.models import Invitation, Membership, User, Workspace
 from core.roles import Role
+from mix.models import Action, MixFamily
 from territories.models import Cycle, Project, Territory, TerritoryKind
+from tracer.models import Objective, TracerStage
 
 
 class UnscopedFactory(factory.django.DjangoModelFactory):
@@ -93,3 +95,26 @@ class ProjectFactory(UnscopedFactory):
                 number=1,
                 defaults={"started_on": obj.start_date},
             )
+
+
+class ObjectiveFactory(UnscopedFactory):
+    class Meta:
+        model = Objective
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    cycle = factory.LazyAttribute(lambda o: Cycle.unscoped_objects.get(project=o.project, number=1))
+    stage = factory.LazyFunction(lambda: TracerStage.objects.get(code="tracer.reputation"))
+    title = factory.Sequence(lambda n: f"Objective {n}")
+
+
+class ActionFactory(UnscopedFactory):
+    class Meta:
+        model = Action
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    objective = factory.SubFactory(ObjectiveFactory, workspace=factory.SelfAttribute("..workspace"))
+    project = factory.SelfAttribute("objective.project")
+    family = factory.LazyFunction(lambda: MixFamily.objects.get(code="mix.promotion"))
+    title = factory.Sequence(lambda n: f"Action {n}")
+    status = "planned"

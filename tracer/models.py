@@ -124,13 +124,18 @@ class PlanChange(WorkspaceOwned):
     new_value = models.TextField(blank=True)
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    # The plan revision this change produced: the co-editing poll reads what is newer.
+    revision = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("plan change")
         verbose_name_plural = _("plan changes")
         base_manager_name = "unscoped_objects"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["project", "-at"])]
+        indexes = [
+            models.Index(fields=["project", "-at"]),
+            models.Index(fields=["project", "revision"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(target_type__in=["objective", "action"]),

@@ -119,3 +119,130 @@ TRACER_STAGES = [
         ),
     },
 ]
+
+# The library of example objectives and actions, one set per stage, after the table in Gollain's
+# TRACER article, in our own words. "Import into this plan" creates them as drafts.
+# (stage, objective EN, objective FR, audiences, segment, [(family, action EN, action FR), ...])
+PLAN_LIBRARY = [
+    (
+        "tracer.together",
+        "Handle prospects together, as one team",
+        "Traiter les prospects ensemble, comme une seule équipe",
+        ["audience.companies", "audience.local_partners"],
+        "",
+        [
+            (
+                "mix.partnerships",
+                "Design a bundle of services shared by the partners",
+                "Concevoir un bouquet de services commun aux partenaires",
+            ),
+            (
+                "mix.process",
+                "Open an intranet for the actors of the project",
+                "Ouvrir un intranet pour les acteurs de la démarche",
+            ),
+        ],
+    ),
+    (
+        "tracer.reputation",
+        "Correct the territory's economic image",
+        "Corriger l'image économique du territoire",
+        ["audience.companies", "audience.investors"],
+        "",
+        [
+            (
+                "mix.offer",
+                "List the economic advantages over rival territories",
+                "Recenser les avantages économiques face aux territoires concurrents",
+            ),
+            (
+                "mix.promotion",
+                "Create a communication kit for partners",
+                "Créer un kit de communication pour les partenaires",
+            ),
+            (
+                "mix.promotion",
+                "Commission a photo report on the local economy",
+                "Commander un reportage photo sur l'économie locale",
+            ),
+        ],
+    ),
+    (
+        "tracer.affinities",
+        "Win over couples with two incomes and no children as tourists",
+        "Séduire les couples actifs sans enfants comme touristes",
+        ["audience.tourists"],
+        "DINKs",
+        [
+            (
+                "mix.promotion",
+                "Run a targeted social-media campaign",
+                "Mener une campagne ciblée sur les réseaux sociaux",
+            ),
+            (
+                "mix.persuasion",
+                "Host a discovery trip for influential bloggers",
+                "Accueillir un éductour de blogueurs influents",
+            ),
+        ],
+    ),
+    (
+        "tracer.conversion",
+        "Turn more prospects into company set-ups",
+        "Transformer davantage de prospects en implantations",
+        ["audience.companies", "audience.entrepreneurs"],
+        "",
+        [
+            (
+                "mix.offer",
+                "Open an incubator for project holders",
+                "Ouvrir un incubateur pour les porteurs de projet",
+            ),
+            (
+                "mix.placement",
+                "Give the development agency more prospecting means",
+                "Renforcer les moyens de prospection de l'agence de développement",
+            ),
+        ],
+    ),
+    (
+        "tracer.engagement",
+        "Get visitors to share many more photos of the territory online",
+        "Inciter les visiteurs à partager bien plus de photos du territoire en ligne",
+        ["audience.tourists", "audience.ambassadors"],
+        "",
+        [
+            (
+                "mix.physical_evidence",
+                "Install photo totems at key spots",
+                "Installer des totems photo aux lieux clés",
+            ),
+            ("mix.touchpoints", "Stage more street events", "Multiplier les animations de rue"),
+            (
+                "mix.physical_evidence",
+                "Light up key places at night",
+                "Mettre en lumière les lieux clés la nuit",
+            ),
+            ("mix.touchpoints", "Set up interactive screens", "Installer des écrans interactifs"),
+        ],
+    ),
+    (
+        "tracer.retention",
+        "Keep more exhibitors coming back to local fairs",
+        "Fidéliser davantage d'exposants aux foires et salons du territoire",
+        ["audience.event_organisers", "audience.business_visitors"],
+        "",
+        [
+            (
+                "mix.people",
+                "Form a team to support business-event organisers",
+                "Constituer une équipe d'accompagnement des organisateurs d'événements",
+            ),
+            (
+                "mix.offer",
+                "Offer bundles of business and tourist services to business visitors",
+                "Proposer des bouquets de services professionnels et touristiques aux visiteurs d'affaires",
+            ),
+        ],
+    ),
+]

@@ -2,10 +2,15 @@
 (function () {
   "use strict";
   // After htmx swaps in a form with errors, move focus to the first invalid field.
+  // htmx 2 fires afterSwap on each swapped-in element (event.target). After an outerHTML swap,
+  // as our forms do, detail.target is the old form, already removed: look in the new one. After
+  // an innerHTML swap the target itself is among those elements: handle it, not its children.
   document.addEventListener("htmx:afterSwap", function (event) {
+    var swapped = event.target;
     var target = event.detail.target;
-    if (!target || !target.querySelector) return;
-    var invalid = target.querySelector("[aria-invalid=true]");
+    if (!swapped || !swapped.querySelector) return;
+    if (swapped !== target && target && target.isConnected && target.contains(swapped)) return;
+    var invalid = swapped.querySelector("[aria-invalid=true]");
     if (invalid) invalid.focus();
   });
   // Close an open <details> menu with Escape.
@@ -17,4 +22,72 @@
       if (summary) summary.focus();
     });
   });
+})();
+
+// Co-editing: an out-of-band update never destroys an edit in progress, and a card that is
+// already on the page is not added twice.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.classList && target.classList.contains("editing")) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    var fragment = event.detail.fragment;
+    var incoming = fragment && fragment.firstElementChild;
+    if (incoming && incoming.id && target && target.id !== incoming.id && document.getElementById(incoming.id)) {
+      event.detail.shouldSwap = false;
+    }
+  });
+  // Presence: the poller carries {"action:<uuid>": ["Claire", ...]}; show it on each item.
+  function showPresence() {
+    var poller = document.getElementById("plan-poller");
+    if (!poller) return;
+    var presence = {};
+    try { presence = JSON.parse(poller.getAttribute("data-presence") || "{}"); } catch (e) { presence = {}; }
+    document.querySelectorAll("[data-presence-for]").forEach(function (el) {
+      var names = presence[el.getAttribute("data-presence-for")] || [];
+      var text = names.length ? (el.getAttribute("data-editing-label") || document.body.getAttribute("data-editing-label") || "Editing:") + " " + names.join(", ") : "";
+      if (el.textContent !== text) el.textContent = text;
+      el.hidden = !names.length;
+    });
+  }
+  document.addEventListener("htmx:afterSettle", showPresence);
+  document.addEventListener("DOMContentLoaded", showPresence);
+  // Escape in an inline editor cancels it; focus returns to the field.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var editor = event.target.closest && event.target.closest(".inline-editor");
+    if (!editor) return;
+    var cancel = editor.querySelector(".cancel");
+    if (cancel) { event.preventDefault(); cancel.click(); }
+  });
+  // Keep the keyboard where the person works: into the editor when it opens, back onto the
+  // field when it closes (saved, cancelled, or conflict resolved).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var old = event.detail.target;
+    if (!old || !old.id) return;
+    var now = document.getElementById(old.id);
+    if (!now || now === old) return;
+    if (now.classList.contains("inline-editor") || now.classList.contains("conflict")) {
+      var first = now.querySelector("input:not([type=hidden]), select, textarea, button");
+      if (first) first.focus();
+    } else if (now.classList.contains("editable") && (old.classList.contains("inline-editor") || old.classList.contains("conflict"))) {
+      now.focus();
+    }
+  });
+})();
+
+// Timeline bars: positions come as data attributes (the CSP forbids inline styles).
+(function () {
+  "use strict";
+  function place() {
+    document.querySelectorAll("[data-left][data-width]").forEach(function (el) {
+      el.style.setProperty("--left", el.getAttribute("data-left") + "%");
+      el.style.setProperty("--width", el.getAttribute("data-width") + "%");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", place);
+  document.addEventListener("htmx:afterSettle", place);
 })();

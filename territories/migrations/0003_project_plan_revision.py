@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('territories', '0002_reference_audiences'),
+        ("territories", "0002_reference_audiences"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='plan_revision',
+            model_name="project",
+            name="plan_revision",
             field=models.BigIntegerField(default=0, editable=False),
         ),
     ]

@@ -19,6 +19,7 @@ class Row:
     min_role: str = Role.VIEWER
     hidden_from_partner: bool = False  # the sample object is not shared with the partner
     data: dict[str, str] = field(default_factory=dict)  # POST body
+    query: str = ""  # appended to the URL
 
 
 WORKSPACE_URLS: dict[str, Row] = {
@@ -42,6 +43,23 @@ WORKSPACE_URLS: dict[str, Row] = {
     "project_archive": Row(
         method="POST", min_role=Role.EDITOR, hidden_from_partner=True, data={"archived": "1"}
     ),
+    # The action plan (the sample project is not shared with the partner's organisation).
+    "plan_board": Row(hidden_from_partner=True),
+    "plan_table": Row(hidden_from_partner=True),
+    "plan_export": Row(hidden_from_partner=True),
+    "plan_matrix": Row(hidden_from_partner=True),
+    "plan_timeline": Row(hidden_from_partner=True),
+    "plan_changes": Row(hidden_from_partner=True, query="?rev=0&p=x"),
+    "plan_activity": Row(hidden_from_partner=True),
+    "objective_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "action_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "objective_detail": Row(hidden_from_partner=True),
+    "action_detail": Row(hidden_from_partner=True),
+    "objective_field": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "action_field": Row(min_role=Role.PARTNER, hidden_from_partner=True),
+    "objective_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "action_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "presence": Row(method="POST", hidden_from_partner=True),
 }
 
 # Anyone, signed in or not.

@@ -7,6 +7,7 @@ through each app's services.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +18,12 @@ from core.models import Membership, User, Workspace
 from core.roles import Role
 from core.tenancy import workspace_scope
 from governance.models import PartnerOrganisation
+from mix.models import Action
+from mix.services import plan_library_import
 from territories import services as territory_services
 from territories.models import Project, ProjectStatus, Territory, TerritoryKind
+from tracer.models import Objective
+from tracer.reference_data import PLAN_LIBRARY
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - a published demo login, refused outside DEBUG
 OWNER_EMAIL = "demo@territoria.local"
@@ -98,6 +103,7 @@ class Command(BaseCommand):
                     status=ProjectStatus.ACTIVE,
                     start_date=dt.date(2026, 1, 15),
                 )
+            organisations = []
             for email, name, organisation_name in PARTNERS:
                 user = self._user(email, name)
                 membership, _ = Membership.objects.get_or_create(
@@ -108,3 +114,31 @@ class Command(BaseCommand):
                 )
                 organisation.members.add(membership)
                 organisation.shared_projects.add(project)
+                organisations.append(organisation)
+            if not Objective.objects.filter(project=project).exists():
+                self._plan(owner, workspace, project, organisations)
+
+    def _plan(
+        self, owner: User, workspace: Workspace, project: Project, organisations: list[Any]
+    ) -> None:
+        """Objectives in all six TRACER stages, with dated, budgeted actions led by partners."""
+        objectives = plan_library_import(
+            actor=owner,
+            workspace=workspace,
+            project=project,
+            stage_codes=[code for code, *_rest in PLAN_LIBRARY],
+            language="fr",
+        )
+        Objective.objects.filter(pk__in=[o.pk for o in objectives]).update(is_draft=False)
+        statuses = ["done", "in_progress", "planned", "planned", "idea"]
+        start = dt.date(2026, 2, 1)
+        for n, action in enumerate(Action.objects.filter(project=project).order_by("id")):
+            first = start + dt.timedelta(days=21 * n)
+            Action.objects.filter(pk=action.pk).update(
+                status=statuses[n % len(statuses)],
+                start_date=first,
+                end_date=first + dt.timedelta(days=30 + 15 * (n % 4)),
+                budget_planned=Decimal(5000 + 2500 * (n % 5)),
+                budget_spent=Decimal(1500 * (n % 3)),
+                lead_partner=organisations[n % len(organisations)],
+            )

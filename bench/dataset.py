@@ -1,0 +1,349 @@
+"""The benchmark's dataset: a seeded generator with one function per kind of object.
+
+Each kind is a function ``make_<kind>(dataset, rng)`` that bulk-creates its rows from the
+workspace plans and the rows made before it, and stores them on the :class:`Dataset`. ``KINDS``
+runs them in order; later issues append their kinds (actions, measurements...) to it and a field
+to :class:`Dataset`. Every kind draws from its own ``random.Random``, seeded with the seed, the
+dataset's label and the kind's name, so adding a kind never changes the rows of the others.
+
+Rows are written through ``unscoped_objects``: the generator fills many workspaces at once,
+outside any request, and sets each row's workspace itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import transaction
+
+from bench.sizes import Size
+from bench.words import (
+    FACILITIES,
+    FIRST_NAMES,
+    LAST_NAMES,
+    PLACES,
+    SENTENCES,
+    STREETS,
+    THEMES,
+)
+from core.models import Membership, User, Workspace
+from core.roles import Role
+from territories.models import (
+    MICRO_KINDS,
+    Cycle,
+    CycleStatus,
+    Project,
+    ProjectStatus,
+    Territory,
+    TerritoryKind,
+)
+
+# A fixed "now": the same seed gives the same rows whatever the day.
+ANCHOR = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+BATCH = 500
+
+STRATEGIC_KINDS = [
+    TerritoryKind.REGION,
+    TerritoryKind.DEPARTMENT,
+    TerritoryKind.INTERCOMMUNALITY,
+    TerritoryKind.CITY,
+]
+STRATEGIC_WEIGHTS = [1, 2, 4, 6]
+MICRO = sorted(MICRO_KINDS)
+STRATEGIC_NAMES = {
+    TerritoryKind.REGION: "Région {place}",
+    TerritoryKind.DEPARTMENT: "Département {place}",
+    TerritoryKind.INTERCOMMUNALITY: "Communauté de communes {place}",
+    TerritoryKind.CITY: "{place}",
+}
+MICRO_NAMES = {
+    TerritoryKind.TOWN_CENTRE: "Centre-ville de {place}",
+    TerritoryKind.VILLAGE: "Bourg de {place}",
+    TerritoryKind.SHOPPING_STREET: "Rue {street} ({place})",
+    TerritoryKind.NEIGHBOURHOOD: "Quartier {street} ({place})",
+    TerritoryKind.BUSINESS_PARK: "Parc d'activités de {place}",
+    TerritoryKind.CAMPUS: "Campus de {place}",
+    TerritoryKind.MAJOR_FACILITY: "{facility} de {place}",
+}
+MEMBER_ROLES = [Role.ADMIN, Role.EDITOR, Role.EDITOR, Role.VIEWER]
+STATUSES = [
+    ProjectStatus.PREPARING,
+    ProjectStatus.ACTIVE,
+    ProjectStatus.ON_HOLD,
+    ProjectStatus.COMPLETED,
+]
+STATUS_WEIGHTS = [2, 6, 1, 1]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What one workspace of the dataset holds."""
+
+    territories: int
+    projects: int
+    members: int = 3
+    micro_share: float = 0.4  # share of the territories that are micro-territories
+    orphan_micro_share: float = 0.15  # micro-territories without a parent territory
+    archived_share: float = 0.0  # archived projects, and archived micro-territories
+    second_cycle_share: float = 0.25  # projects whose cycle 1 is closed and cycle 2 open
+
+
+@dataclass(frozen=True)
+class WorkspacePlan:
+    slug: str
+    name: str
+    shape: Shape
+
+
+@dataclass
+class Dataset:
+    """The rows made by one :func:`generate` call, by kind."""
+
+    label: str  # part of every seed and e-mail address: datasets in one database never collide
+    seed: int
+    plans: list[WorkspacePlan]
+    workspaces: dict[str, Workspace] = field(default_factory=dict)  # by slug
+    users: list[User] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+    owners: dict[str, User] = field(default_factory=dict)  # by workspace slug
+    territories: list[Territory] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    cycles: list[Cycle] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(getattr(self, name)) for name, _make in KINDS}
+
+
+def _uuid(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} {n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _by_workspace(rows: list[Territory]) -> dict[int, list[Territory]]:
+    grouped: dict[int, list[Territory]] = defaultdict(list)
+    for row in rows:
+        grouped[row.workspace_id].append(row)
+    return grouped
+
+
+# --- One function per kind -------------------------------------------------------------------
+
+
+def make_workspaces(ds: Dataset, rng: random.Random) -> None:
+    rows = [Workspace(uuid=_uuid(rng), name=plan.name, slug=plan.slug) for plan in ds.plans]
+    ds.workspaces = {w.slug: w for w in Workspace.objects.bulk_create(rows, batch_size=BATCH)}
+
+
+def make_users(ds: Dataset, rng: random.Random) -> None:
+    """A pool of people; some of them belong to several workspaces (consultants do)."""
+    wanted = sum(plan.shape.members for plan in ds.plans)
+    pool = max(round(wanted * 0.75), max(plan.shape.members for plan in ds.plans))
+    rows = [
+        User(
+            uuid=_uuid(rng),
+            email=f"{ds.label}-{i:04d}@bench.territoria.example",
+            full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            password=UNUSABLE_PASSWORD_PREFIX,  # nobody logs in with a password here
+        )
+        for i in range(pool)
+    ]
+    ds.users = User.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def make_memberships(ds: Dataset, rng: random.Random) -> None:
+    """An owner and ``members - 1`` other people per workspace."""
+    rows = []
+    for plan in ds.plans:
+        workspace = ds.workspaces[plan.slug]
+        people = rng.sample(ds.users, plan.shape.members)
+        ds.owners[plan.slug] = people[0]
+        rows.append(
+            Membership(uuid=_uuid(rng), workspace=workspace, user=people[0], role=Role.OWNER)
+        )
+        rows += [
+            Membership(
+                uuid=_uuid(rng), workspace=workspace, user=user, role=rng.choice(MEMBER_ROLES)
+            )
+            for user in people[1:]
+        ]
+    ds.memberships = Membership.unscoped_objects.bulk_create(rows, batch_size=BATCH)
+
+
+def make_territories(ds: Dataset, rng: random.Random) -> None:
+    """Strategic territories first, then micro-territories, most of them inside one of those."""
+    strategic: list[Territory] = []
+    micro_specs = []
+    taken: dict[str, set[str]] = defaultdict(set)
+    place_of: dict[uuid.UUID, str] = {}  # a micro-territory is named after its parent's place
+    for plan in ds.plans:
+        shape, workspace, owner = plan.shape, ds.workspaces[plan.slug], ds.owners[plan.slug]
+        n_strategic = max(1, shape.territories - round(shape.territories * shape.micro_share))
+        for _ in range(n_strategic):
+            kind = rng.choices(STRATEGIC_KINDS, STRATEGIC_WEIGHTS)[0]
+            place = rng.choice(PLACES)
+            territory = Territory(
+                uuid=_uuid(rng),
+                workspace=workspace,
+                name=_unique(STRATEGIC_NAMES[kind].format(place=place), taken[plan.slug]),
+                kind=kind,
+                description=" ".join(rng.sample(SENTENCES, rng.randint(0, 2))),
+                created_by=owner,
+            )
+            strategic.append(territory)
+            place_of[territory.uuid] = place
+        micro_specs += [plan] * (shape.territories - n_strategic)
+    strategic = Territory.unscoped_objects.bulk_create(strategic, batch_size=BATCH)
+    parents = _by_workspace(strategic)
+    micro = []
+    for plan in micro_specs:
+        shape, workspace = plan.shape, ds.workspaces[plan.slug]
+        kind = rng.choice(MICRO)
+        parent = None
+        if rng.random() >= shape.orphan_micro_share:
+            parent = rng.choice(parents[workspace.pk])
+        place = place_of[parent.uuid] if parent else rng.choice(PLACES)
+        name = MICRO_NAMES[kind].format(
+            place=place, street=rng.choice(STREETS), facility=rng.choice(FACILITIES)
+        )
+        archived = rng.random() < shape.archived_share
+        micro.append(
+            Territory(
+                uuid=_uuid(rng),
+                workspace=workspace,
+                name=_unique(name, taken[plan.slug]),
+                kind=kind,
+                parent=parent,
+                description=" ".join(rng.sample(SENTENCES, rng.randint(0, 2))),
+                archived_at=ANCHOR - dt.timedelta(days=rng.randint(1, 300)) if archived else None,
+                created_by=ds.owners[plan.slug],
+            )
+        )
+    ds.territories = strategic + Territory.unscoped_objects.bulk_create(micro, batch_size=BATCH)
+
+
+def make_projects(ds: Dataset, rng: random.Random) -> None:
+    """Projects on active territories, last updated at spread-out moments."""
+    active = _by_workspace([t for t in ds.territories if t.archived_at is None])
+    rows = []
+    for plan in ds.plans:
+        workspace = ds.workspaces[plan.slug]
+        for _ in range(plan.shape.projects):
+            territory = rng.choice(active[workspace.pk])
+            start = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randint(0, 1640))
+            archived = rng.random() < plan.shape.archived_share
+            rows.append(
+                Project(
+                    uuid=_uuid(rng),
+                    workspace=workspace,
+                    territory=territory,
+                    name=f"{rng.choice(THEMES)} {territory.name} {start.year}",
+                    ambition=" ".join(rng.sample(SENTENCES, rng.randint(1, 3))),
+                    status=rng.choices(STATUSES, STATUS_WEIGHTS)[0],
+                    start_date=start,
+                    archived_at=ANCHOR - dt.timedelta(days=rng.randint(1, 300))
+                    if archived
+                    else None,
+                    created_by=ds.owners[plan.slug],
+                )
+            )
+    projects = Project.unscoped_objects.bulk_create(rows, batch_size=BATCH)
+    # auto_now stamps every row with the same moment; bulk_update writes the value as given.
+    for project in projects:
+        project.updated_at = ANCHOR - dt.timedelta(
+            seconds=rng.randint(0, 730 * 86400), microseconds=rng.randint(0, 999_999)
+        )
+    Project.unscoped_objects.bulk_update(projects, ["updated_at"], batch_size=BATCH)
+    ds.projects = projects
+
+
+def make_cycles(ds: Dataset, rng: random.Random) -> None:
+    """Every project has cycle 1; some have closed it and opened cycle 2."""
+    shapes = {ds.workspaces[plan.slug].pk: plan.shape for plan in ds.plans}
+    rows = []
+    for project in ds.projects:
+        common = {"workspace_id": project.workspace_id, "project": project}
+        if rng.random() < shapes[project.workspace_id].second_cycle_share:
+            closed = project.start_date + dt.timedelta(days=rng.randint(300, 540))
+            rows.append(
+                Cycle(
+                    uuid=_uuid(rng),
+                    number=1,
+                    status=CycleStatus.CLOSED,
+                    started_on=project.start_date,
+                    closed_on=closed,
+                    **common,
+                )
+            )
+            rows.append(Cycle(uuid=_uuid(rng), number=2, started_on=closed, **common))
+        else:
+            rows.append(Cycle(uuid=_uuid(rng), number=1, started_on=project.start_date, **common))
+    ds.cycles = Cycle.unscoped_objects.bulk_create(rows, batch_size=BATCH)
+
+
+KINDS: list[tuple[str, Callable[[Dataset, random.Random], None]]] = [
+    ("workspaces", make_workspaces),
+    ("users", make_users),
+    ("memberships", make_memberships),
+    ("territories", make_territories),
+    ("projects", make_projects),
+    ("cycles", make_cycles),
+]
+
+
+# --- Whole datasets ---------------------------------------------------------------------------
+
+
+def generate(ds: Dataset) -> Dataset:
+    with transaction.atomic():
+        for name, make in KINDS:
+            make(ds, random.Random(f"{ds.seed}:{ds.label}:{name}"))
+    return ds
+
+
+def plan_workspaces(size: Size, seed: int) -> list[WorkspacePlan]:
+    """One plan per workspace. The first takes the top of every range: its pages are timed."""
+    rng = random.Random(f"{seed}:plans")
+    plans = []
+    for i in range(size.workspaces):
+        if i == 0:
+            counts = (size.territories[1], size.projects[1], size.members[1])
+        else:
+            counts = (
+                rng.randint(*size.territories),
+                rng.randint(*size.projects),
+                rng.randint(*size.members),
+            )
+        shape = Shape(*counts, archived_share=0.1)
+        name = f"Attractivité {rng.choice(PLACES)} ({i + 1})"
+        plans.append(WorkspacePlan(slug=f"bench-{i:02d}", name=name, shape=shape))
+    return plans
+
+
+def build_dataset(size: Size, seed: int) -> Dataset:
+    return generate(Dataset(label="data", seed=seed, plans=plan_workspaces(size, seed)))
+
+
+def build_probe(rows: int, seed: int) -> Dataset:
+    """One workspace with exactly ``rows`` active territories and projects, for query counts.
+
+    Half of its territories are micro-territories inside another one, so a list that forgets to
+    join the parent (or the project's territory) shows up as extra queries.
+    """
+    shape = Shape(
+        territories=rows, projects=rows, members=2, micro_share=0.5, orphan_micro_share=0.0
+    )
+    plan = WorkspacePlan(slug=f"probe-{rows}", name=f"Probe with {rows} rows", shape=shape)
+    return generate(Dataset(label=f"probe-{rows}", seed=seed, plans=[plan]))

@@ -1,0 +1,347 @@
+"""The measurements: query counts at 1 and at 200 rows, then wall times against the baselines.
+
+Used by ``python -m bench`` (on the benchmark's own database) and by ``tests/ops/test_bench.py``
+(on the test database, size XS). Nothing here asserts on speed; a result is "ok" when every
+endpoint issues the same number of queries at 1 row as at 200 rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import platform
+import statistics
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from time import perf_counter
+from typing import Any
+
+import django
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import ForeignKey, Max, Model
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.dataset import build_dataset, build_probe
+from bench.endpoints import BenchError, Endpoint, endpoints, fetch, reference_url_names
+from bench.sizes import PROBE_ROWS, Size
+from core.models import User, Workspace
+from core.reference import ReferenceItem
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+@dataclass
+class EndpointResult:
+    label: str
+    path: str
+    rows: int  # rows the endpoint shows in the timed run
+    total_rows: int | None  # rows behind a paginated list
+    median_ms: float
+    baseline_ms: float
+    queries: dict[int, int] = field(default_factory=dict)  # probe rows -> queries per request
+    probe_rows: dict[int, int] = field(default_factory=dict)  # probe rows -> rows shown
+
+    @property
+    def ratio(self) -> float:
+        return self.median_ms / self.baseline_ms
+
+    @property
+    def n_plus_one_free(self) -> bool:
+        return len(set(self.queries.values())) == 1
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "endpoint": self.label,
+            "path": self.path,
+            "rows": self.rows,
+            "total_rows": self.total_rows,
+            "median_ms": round(self.median_ms, 4),
+            "baseline_ms": round(self.baseline_ms, 4),
+            "ratio": round(self.ratio, 2),
+            "queries": {str(n): q for n, q in self.queries.items()},
+            "probe_rows": {str(n): r for n, r in self.probe_rows.items()},
+            "n_plus_one_free": self.n_plus_one_free,
+        }
+
+
+@dataclass
+class BenchResult:
+    size: str
+    seed: int
+    warmup: int
+    repeat: int
+    database: dict[str, str]
+    dataset: dict[str, int]
+    measured_workspace: dict[str, Any]
+    endpoints: list[EndpointResult]
+    duration_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(e.n_plus_one_free for e in self.endpoints)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "seed": self.seed,
+            "warmup": self.warmup,
+            "repeat": self.repeat,
+            "probe_rows": list(PROBE_ROWS),
+            "database": self.database,
+            "dataset": self.dataset,
+            "measured_workspace": self.measured_workspace,
+            "endpoints": [e.as_json() for e in self.endpoints],
+            "ok": self.ok,
+            "duration_s": round(self.duration_s, 1),
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "machine": {"cpus": os.cpu_count(), "arch": platform.machine()},
+            "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+
+
+# --- Reference data at 1 and at 200 rows -----------------------------------------------------
+
+
+def _reference_models() -> list[type[ReferenceItem]]:
+    """Every reference model, those pointing at another reference model first."""
+    models = [m for m in apps.get_models() if issubclass(m, ReferenceItem)]
+
+    def parents(model: type[Model]) -> list[type[Model]]:
+        return [
+            f.related_model
+            for f in model._meta.concrete_fields
+            if isinstance(f, ForeignKey)
+            and isinstance(f.related_model, type)
+            and f.related_model in models
+        ]
+
+    def depth(model: type[Model]) -> int:
+        return 1 + max((depth(p) for p in parents(model)), default=-1)
+
+    return sorted(models, key=depth, reverse=True)
+
+
+def _resize(model: type[ReferenceItem], rows: int) -> None:
+    """Leave ``rows`` rows in ``model``'s table: delete the last ones, or copy the first one."""
+    manager = model._default_manager
+    ordered = manager.order_by("position", "pk")  # ReferenceItem's ordering
+    count = ordered.count()
+    if count > rows:
+        # Rows that the (already resized) models pointing here still need are kept first.
+        keep: set[int] = set()
+        for rel in model._meta.related_objects:
+            if issubclass(rel.related_model, ReferenceItem):
+                related = rel.related_model._default_manager
+                keep |= set(related.values_list(rel.field.attname, flat=True))
+        for pk in ordered.values_list("pk", flat=True):
+            if len(keep) >= rows:
+                break
+            keep.add(pk)
+        manager.exclude(pk__in=keep).delete()
+    elif count < rows:
+        template = ordered.first()
+        assert template is not None, f"{model.__name__} has no row to copy"
+        numbered = [
+            f.name
+            for f in model._meta.concrete_fields
+            if (f.unique and f.get_internal_type().endswith("IntegerField")) or f.name == "position"
+        ]
+        start = {name: (manager.aggregate(top=Max(name))["top"] or 0) + 1 for name in numbered}
+        copies = []
+        for i in range(rows - count):
+            values = {
+                f.attname: getattr(template, f.attname)
+                for f in model._meta.concrete_fields
+                if not f.primary_key
+            }
+            values["code"] = f"{template.code}.bench{i}"
+            values.update({name: first + i for name, first in start.items()})
+            copies.append(model(**values))
+        manager.bulk_create(copies)
+
+
+@contextmanager
+def reference_rows(rows: int) -> Iterator[None]:
+    """Every reference table with ``rows`` rows for the block, then rolled back."""
+    with transaction.atomic():
+        for model in _reference_models():
+            _resize(model, rows)
+        yield
+        transaction.set_rollback(True)
+
+
+# --- Requests, queries, timings ---------------------------------------------------------------
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _get(client: Client, path: str) -> bytes:
+    response = client.get(path)
+    if response.status_code != 200:
+        raise BenchError(f"{path} answered {response.status_code}")
+    return response.content
+
+
+def count_queries(client: Client, path: str) -> tuple[int, bytes]:
+    """Queries of one request, once the session and caches are warm."""
+    _get(client, path)
+    with CaptureQueriesContext(connection) as captured:
+        content = _get(client, path)
+    return len(captured.captured_queries), content
+
+
+def time_pair(
+    measured: Callable[[], object], baseline: Callable[[], object], *, warmup: int, repeat: int
+) -> tuple[list[float], list[float]]:
+    """Seconds per call of each, interleaved so both see the same machine; GC off, as timeit."""
+    for _ in range(warmup):
+        measured()
+        baseline()
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        first: list[float] = []
+        second: list[float] = []
+        for _ in range(repeat):
+            start = perf_counter()
+            measured()
+            middle = perf_counter()
+            baseline()
+            end = perf_counter()
+            first.append(middle - start)
+            second.append(end - middle)
+    finally:
+        if enabled:
+            gc.enable()
+    return first, second
+
+
+def _database() -> dict[str, str]:
+    if connection.vendor == "postgresql":
+        version = " ".join(fetch("SELECT version()")[0][0].split()[:2])
+    else:
+        version = f"SQLite {fetch('SELECT sqlite_version()')[0][0]}"
+    return {"vendor": connection.vendor, "version": version}
+
+
+def _probe(endpoint: Endpoint, client: Client, workspace: Workspace | None) -> tuple[int, int]:
+    """Queries per request, and the rows shown (checked against the baseline)."""
+    queries, content = count_queries(client, endpoint.path(workspace))
+    return queries, endpoint.shown(content, endpoint.baseline(workspace))
+
+
+# endpoint label -> probe rows -> (queries per request, rows shown)
+Probes = dict[str, dict[int, tuple[int, int]]]
+
+
+def probe_reference_api(apis: list[Endpoint]) -> Probes:
+    """Query counts of the reference API with every reference table at 1 and at 200 rows.
+
+    Run it before the dataset exists: later kinds may point at reference rows, which then could
+    not be deleted.
+    """
+    client = Client()
+    probes: Probes = {e.label: {} for e in apis}
+    for rows in PROBE_ROWS:
+        with reference_rows(rows):
+            for endpoint in apis:
+                queries, shown = _probe(endpoint, client, None)
+                if shown != rows:
+                    raise BenchError(f"{endpoint.label} shows {shown} rows, not {rows}")
+                probes[endpoint.label][rows] = (queries, shown)
+    return probes
+
+
+def probe_pages(pages: list[Endpoint], seed: int) -> Probes:
+    """Query counts of the pages in a workspace with 1, then 200, territories and projects."""
+    probes: Probes = {e.label: {} for e in pages}
+    for rows in PROBE_ROWS:
+        probe = build_probe(rows, seed)
+        slug = probe.plans[0].slug
+        client = logged_in(probe.owners[slug])
+        for endpoint in pages:
+            probes[endpoint.label][rows] = _probe(endpoint, client, probe.workspaces[slug])
+    return probes
+
+
+def run_benchmark(
+    size: Size,
+    seed: int,
+    *,
+    warmup: int | None = None,
+    repeat: int | None = None,
+    progress: Callable[[str], None] = _quiet,
+) -> BenchResult:
+    started = perf_counter()
+    warmup = size.warmup if warmup is None else warmup
+    repeat = size.repeat if repeat is None else repeat
+    measured = endpoints()
+    pages = [e for e in measured if e.in_workspace]
+    apis = [e for e in measured if not e.in_workspace]
+    missing = reference_url_names() - {e.url_name for e in apis}
+    if missing:
+        raise BenchError(f"Reference API endpoints with no benchmark: {sorted(missing)}")
+
+    rows_text = " and ".join(map(str, PROBE_ROWS))
+    progress(f"Counting the reference API's queries at {rows_text} rows")
+    probes = probe_reference_api(apis)
+    progress(f"Building dataset {size.name} (seed {seed})")
+    data = build_dataset(size, seed)
+    progress(f"Counting the pages' queries in workspaces with {rows_text} rows")
+    probes |= probe_pages(pages, seed)
+
+    plan = data.plans[0]
+    workspace = data.workspaces[plan.slug]
+    owner = logged_in(data.owners[plan.slug])
+    anonymous = Client()
+    results = []
+    for endpoint in measured:
+        progress(f"Timing {endpoint.label} ({warmup} warm-up + {repeat} runs)")
+        target = workspace if endpoint.in_workspace else None
+        client = owner if endpoint.in_workspace else anonymous
+        path = endpoint.path(target)
+        fetched = endpoint.baseline(target)
+        shown = endpoint.shown(_get(client, path), fetched)
+        page_s, baseline_s = time_pair(
+            partial(_get, client, path),
+            partial(endpoint.baseline, target),
+            warmup=warmup,
+            repeat=repeat,
+        )
+        results.append(
+            EndpointResult(
+                label=endpoint.label,
+                path=path,
+                rows=shown,
+                total_rows=fetched.figures.get("total"),
+                median_ms=statistics.median(page_s) * 1000,
+                baseline_ms=statistics.median(baseline_s) * 1000,
+                queries={n: q for n, (q, _shown) in probes[endpoint.label].items()},
+                probe_rows={n: r for n, (_q, r) in probes[endpoint.label].items()},
+            )
+        )
+
+    return BenchResult(
+        size=size.name,
+        seed=seed,
+        warmup=warmup,
+        repeat=repeat,
+        database=_database(),
+        dataset=data.counts(),
+        measured_workspace={"slug": plan.slug, "name": plan.name, **asdict(plan.shape)},
+        endpoints=results,
+        duration_s=perf_counter() - started,
+    )

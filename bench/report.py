@@ -1,0 +1,74 @@
+"""The printed table and the JSON file of a run. No Django here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bench.sizes import PROBE_ROWS
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def table(result: dict[str, Any]) -> str:
+    """A plain-text report of ``BenchResult.as_json()``."""
+    low, high = PROBE_ROWS
+    db = result["database"]
+    ws = result["measured_workspace"]
+    dataset = ", ".join(f"{n} {kind}" for kind, n in result["dataset"].items())
+    lines = [
+        f"Territoria benchmark: size {result['size']}, seed {result['seed']}, "
+        f"{db['version']}, median of {result['repeat']} runs after {result['warmup']} warm-up",
+        f"Dataset: {dataset}",
+        f"Pages timed in workspace {ws['slug']} ({ws['territories']} territories, "
+        f"{ws['projects']} projects), as its owner. Ratio = median / raw-SQL baseline median.",
+        "",
+    ]
+    header = (
+        "endpoint",
+        "rows",
+        "median ms",
+        "baseline ms",
+        "ratio",
+        f"queries@{low}",
+        f"queries@{high}",
+    )
+    rows = []
+    for e in result["endpoints"]:
+        shown = str(e["rows"]) if e["total_rows"] is None else f"{e['rows']}/{e['total_rows']}"
+        queries = [str(e["queries"][str(n)]) for n in PROBE_ROWS]
+        flag = "" if e["n_plus_one_free"] else "  <- N+1"
+        rows.append(
+            (
+                e["endpoint"],
+                shown,
+                f"{e['median_ms']:.2f}",
+                f"{e['baseline_ms']:.3f}",
+                f"{e['ratio']:.1f}x",
+                *queries[:-1],
+                queries[-1] + flag,
+            )
+        )
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for i, row in enumerate([header, *rows]):
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append("")
+    bad = [e["endpoint"] for e in result["endpoints"] if not e["n_plus_one_free"]]
+    if bad:
+        lines.append(f"N+1: the query count grows with the rows on {', '.join(bad)}.")
+    else:
+        lines.append(f"No N+1: every endpoint issues as many queries at {low} row as at {high}.")
+    lines.append(f"Dataset, probes and timings took {result['duration_s']:.1f} s.")
+    return "\n".join(lines)
+
+
+def write_json(result: dict[str, Any], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,202 @@
+"""Reads for the plan's actions: lists, the TRACER x mix matrix, counters, the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from core.models import Membership
+from core.roles import Role
+from governance.models import PartnerOrganisation
+from mix.models import Action, ActionStatus, MixFamily
+from territories.models import Project
+from territories.selectors import visible_projects
+from tracer.models import Objective, TracerStage
+
+SORTS = {
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+    "stage": ("objective__stage__position", "family__position", "id"),
+    "family": ("family__position", "objective__stage__position", "id"),
+    "status": ("status", "id"),
+    "start": ("start_date", "id"),
+    "-start": ("-start_date", "-id"),
+    "end": ("end_date", "id"),
+    "budget": ("budget_planned", "id"),
+    "-budget": ("-budget_planned", "-id"),
+    "updated": ("-updated_at", "-id"),
+}
+
+
+def family_list() -> list[MixFamily]:
+    return list(MixFamily.objects.order_by("position"))
+
+
+def organisation_ids(*, membership: Membership) -> set[int]:
+    """The partner organisations a member belongs to."""
+    return set(PartnerOrganisation.objects.filter(members=membership).values_list("pk", flat=True))
+
+
+def can_edit_action(
+    *, membership: Membership, action: Action, org_ids: set[int] | None = None
+) -> bool:
+    """Staff edit every action; partners those their organisation leads or contributes to."""
+    if Role.rank(membership.role) >= Role.rank(Role.EDITOR):
+        return True
+    if membership.role != Role.PARTNER:
+        return False
+    org_ids = organisation_ids(membership=membership) if org_ids is None else org_ids
+    if action.lead_partner_id in org_ids:
+        return True
+    return any(c.pk in org_ids for c in action.contributors.all())
+
+
+def action_list(
+    *, project: Project, filters: dict[str, Any] | None = None, sort: str = "stage"
+) -> QuerySet[Action]:
+    filters = filters or {}
+    qs = Action.objects.filter(project=project)
+    if filters.get("stage"):
+        qs = qs.filter(objective__stage=filters["stage"])
+    if filters.get("family"):
+        qs = qs.filter(family=filters["family"])
+    if filters.get("status"):
+        qs = qs.filter(status__in=filters["status"])
+    if filters.get("audience"):
+        qs = qs.filter(audiences=filters["audience"])
+    if filters.get("partner"):
+        partner = filters["partner"]
+        qs = qs.filter(Q(lead_partner=partner) | Q(contributors=partner))
+    if filters.get("starts_after"):
+        qs = qs.filter(
+            Q(end_date__gte=filters["starts_after"])
+            | Q(end_date__isnull=True, start_date__gte=filters["starts_after"])
+        )
+    if filters.get("ends_before"):
+        qs = qs.filter(start_date__lte=filters["ends_before"])
+    if filters.get("q"):
+        qs = qs.filter(Q(title__icontains=filters["q"]) | Q(description__icontains=filters["q"]))
+    if filters.get("audience") or filters.get("partner"):
+        qs = qs.distinct()
+    return with_details(qs).order_by(*SORTS.get(sort, SORTS["stage"]))
+
+
+def with_details(qs: QuerySet[Action]) -> QuerySet[Action]:
+    return qs.select_related(
+        "objective__stage", "family", "lead_partner", "updated_by"
+    ).prefetch_related(Prefetch("audiences"), Prefetch("contributors"))
+
+
+def action_get(*, membership: Membership, uuid: Any) -> Action | None:
+    return (
+        with_details(
+            Action.objects.filter(uuid=uuid, project__in=visible_projects(membership=membership))
+        )
+        .select_related("project__territory", "objective__cycle")
+        .first()
+    )
+
+
+@dataclass
+class Cell:
+    stage: TracerStage
+    family: MixFamily
+    count: int
+    budget: Decimal
+
+    @property
+    def is_gap(self) -> bool:
+        return self.count == 0
+
+
+def matrix(*, project: Project) -> list[tuple[TracerStage, list[Cell]]]:
+    """6 stages x 12 families: the number of actions and their planned budget per cell."""
+    rows = (
+        Action.objects.filter(project=project)
+        .exclude(status=ActionStatus.DROPPED)
+        .values("objective__stage_id", "family_id")
+        .annotate(count=Count("id"), budget=Sum("budget_planned"))
+        .order_by()
+    )
+    cells = {(r["objective__stage_id"], r["family_id"]): r for r in rows}
+    families = family_list()
+    result = []
+    for stage in TracerStage.objects.order_by("position"):
+        line = []
+        for family in families:
+            r = cells.get((stage.pk, family.pk))
+            line.append(
+                Cell(
+                    stage,
+                    family,
+                    r["count"] if r else 0,
+                    (r["budget"] or Decimal(0)) if r else Decimal(0),
+                )
+            )
+        result.append((stage, line))
+    return result
+
+
+def counters(*, project: Project) -> dict[str, Any]:
+    """Plan totals, one query for actions and one for objectives."""
+    totals = Action.objects.filter(project=project).aggregate(
+        actions=Count("id"),
+        planned=Sum("budget_planned"),
+        spent=Sum("budget_spent"),
+        **{f"n_{status}": Count("id", filter=Q(status=status)) for status in ActionStatus.values},
+    )
+    return {
+        "actions": totals["actions"],
+        "objectives": Objective.objects.filter(project=project).count(),
+        "planned": totals["planned"] or Decimal(0),
+        "spent": totals["spent"] or Decimal(0),
+        "by_status": [
+            (label, totals[f"n_{value}"], value) for value, label in ActionStatus.choices
+        ],
+    }
+
+
+@dataclass
+class Bar:
+    action: Action
+    offset: float  # percent of the timeline width
+    width: float
+
+
+def timeline(*, project: Project) -> dict[str, Any]:
+    """Gantt-like bars of dated actions, grouped by TRACER stage."""
+    actions = list(
+        with_details(Action.objects.filter(project=project, start_date__isnull=False)).order_by(
+            "objective__stage__position", "start_date", "id"
+        )
+    )
+    undated = Action.objects.filter(project=project, start_date__isnull=True).count()
+    if not actions:
+        return {"groups": [], "undated": undated, "months": []}
+    start = min(a.start_date for a in actions if a.start_date)
+    end = max((a.end_date or a.start_date) for a in actions if a.start_date)
+    start = start.replace(day=1)
+    end = (end.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    span = max((end - start).days, 1)
+    months = []
+    month = start
+    while month < end:
+        nxt = (month + dt.timedelta(days=32)).replace(day=1)
+        months.append((month, 100 * (month - start).days / span, 100 * (nxt - month).days / span))
+        month = nxt
+    groups: dict[int, tuple[TracerStage, list[Bar]]] = {}
+    for action in actions:
+        assert action.start_date is not None
+        last = action.end_date or action.start_date
+        bar = Bar(
+            action,
+            offset=100 * (action.start_date - start).days / span,
+            width=max(100 * ((last - action.start_date).days + 1) / span, 0.8),
+        )
+        stage = action.objective.stage
+        groups.setdefault(stage.pk, (stage, []))[1].append(bar)
+    return {"groups": list(groups.values()), "undated": undated, "months": months}

@@ -1,0 +1,170 @@
+"""Writes for actions. Field edits go through :func:`tracer.coediting.save_field`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.models import Membership, User, Workspace
+from core.tenancy import assert_same_workspace
+from governance.models import PartnerOrganisation
+from mix.models import Action, ActionStatus, MixFamily
+from mix.selectors import can_edit_action
+from tracer import coediting
+from tracer.models import ChangeKind, Objective
+
+ACTION_FIELDS = (
+    "title",
+    "description",
+    "family",
+    "audiences",
+    "lead_partner",
+    "contributors",
+    "status",
+    "priority",
+    "start_date",
+    "end_date",
+    "budget_planned",
+    "budget_spent",
+    "objective",
+)
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User,
+    workspace: Workspace,
+    objective: Objective,
+    family: MixFamily,
+    title: str,
+    description: str = "",
+    audiences: Any = (),
+    lead_partner: PartnerOrganisation | None = None,
+    contributors: Any = (),
+    status: str = ActionStatus.IDEA,
+    priority: int = 2,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    budget_planned: Decimal = Decimal(0),
+    budget_spent: Decimal = Decimal(0),
+    is_import: bool = False,
+) -> Action:
+    assert_same_workspace(workspace, objective, lead_partner, *contributors)
+    action = Action(
+        workspace=workspace,
+        project=objective.project,
+        objective=objective,
+        family=family,
+        title=title.strip(),
+        description=description,
+        lead_partner=lead_partner,
+        status=status,
+        priority=priority,
+        start_date=start_date,
+        end_date=end_date,
+        budget_planned=budget_planned,
+        budget_spent=budget_spent,
+        created_by=actor,
+        updated_by=actor,
+    )
+    action.full_clean(exclude=["revision", "version"])
+    action.revision = coediting.bump_revision(objective.project)
+    action.save()
+    action.audiences.set(audiences)
+    action.contributors.set(contributors)
+    coediting.record(
+        actor=actor,
+        item=action,
+        kind=ChangeKind.IMPORTED if is_import else ChangeKind.CREATED,
+        revision=action.revision,
+    )
+    return action
+
+
+def action_save_field(
+    *,
+    actor: User,
+    membership: Membership,
+    workspace: Workspace,
+    action: Action,
+    name: str,
+    value: Any,
+    version: int,
+) -> Action:
+    """One field of one action; partners only on their organisation's actions."""
+    if name not in ACTION_FIELDS:
+        raise ValidationError({name: _("This field cannot be edited here.")})
+    if not can_edit_action(membership=membership, action=action):
+        raise PermissionDenied(
+            _("Only the partners who lead or contribute to this action may edit it.")
+        )
+    if name == "objective" and value.project_id != action.project_id:
+        raise ValidationError({name: _("Choose an objective of the same project.")})
+    saved = coediting.save_field(
+        actor=actor, workspace=workspace, item=action, name=name, value=value, version=version
+    )
+    assert isinstance(saved, Action)
+    return saved
+
+
+@transaction.atomic
+def action_delete(*, actor: User, workspace: Workspace, action: Action) -> None:
+    assert_same_workspace(workspace, action)
+    revision = coediting.bump_revision(action.project)
+    coediting.record(actor=actor, item=action, kind=ChangeKind.DELETED, revision=revision)
+    action.delete()
+
+
+@transaction.atomic
+def plan_library_import(
+    *,
+    actor: User,
+    workspace: Workspace,
+    project: Any,
+    stage_codes: list[str],
+    language: str,
+) -> list[Objective]:
+    """Create the library's example objectives (and their actions) of the chosen stages, as drafts."""
+    from territories.models import Audience
+    from tracer import services as tracer_services
+    from tracer.models import TracerStage
+    from tracer.reference_data import PLAN_LIBRARY
+
+    fr = language.startswith("fr")
+    stages = {s.code: s for s in TracerStage.objects.all()}
+    families = {f.code: f for f in MixFamily.objects.all()}
+    audiences = {a.code: a for a in Audience.objects.all()}
+    created = []
+    for stage_code, title_en, title_fr, audience_codes, segment, actions in PLAN_LIBRARY:
+        if stage_code not in stage_codes:
+            continue
+        objective = tracer_services.objective_create(
+            actor=actor,
+            workspace=workspace,
+            project=project,
+            stage=stages[stage_code],
+            title=title_fr if fr else title_en,
+            audiences=[audiences[c] for c in audience_codes],
+            segment=segment,
+            is_draft=True,
+        )
+        for family_code, action_en, action_fr in actions:
+            action_create(
+                actor=actor,
+                workspace=workspace,
+                objective=objective,
+                family=families[family_code],
+                title=action_fr if fr else action_en,
+                audiences=[audiences[c] for c in audience_codes],
+                is_import=True,
+            )
+        created.append(objective)
+    if not created:
+        raise ValidationError(_("Choose at least one TRACER stage to import."))
+    return created

@@ -1,0 +1,575 @@
+"""The plan of a project: board, table, TRACER x mix matrix, timeline, and live co-editing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.htmx import handle_form, redirect_after_success, render_page
+from core.http import WorkspaceRequest
+from core.models import Membership
+from core.permissions import require_action
+from governance.models import PartnerOrganisation
+from mix import exports, selectors, services
+from mix.forms import ActionCreateForm, ActionFilterForm, ObjectiveCreateForm
+from mix.models import Action
+from territories.models import Project
+from territories.selectors import project_get
+from tracer import coediting
+from tracer import selectors as tracer_selectors
+from tracer import services as tracer_services
+from tracer.models import Objective, TracerStage
+
+TABLE_PAGE_SIZE = 50
+# Fields shown (and live-updated) on the board cards and table rows.
+LIVE_FIELDS = {
+    "action": [
+        "title",
+        "status",
+        "family",
+        "start_date",
+        "end_date",
+        "budget_planned",
+        "lead_partner",
+    ],
+    "objective": ["title", "priority", "segment"],
+}
+
+
+def _project_or_404(request: WorkspaceRequest, project_uuid: Any) -> Project:
+    project = project_get(membership=request.membership, uuid=project_uuid)
+    if project is None:
+        raise Http404
+    return project
+
+
+def _poller(
+    request: WorkspaceRequest, project: Project, revision: int | None = None
+) -> dict[str, Any]:
+    presence = coediting.presence_list(project=project, exclude_user_id=request.user.pk)
+    encoded = json.dumps(presence, sort_keys=True)
+    return {
+        "revision": project.plan_revision if revision is None else revision,
+        "presence_json": encoded,
+        "presence_hash": hashlib.sha1(encoded.encode(), usedforsecurity=False).hexdigest()[:12],
+    }
+
+
+def _plan_context(request: WorkspaceRequest, project: Project, view: str) -> dict[str, Any]:
+    return {
+        "project": project,
+        "view": view,
+        "counters": selectors.counters(project=project),
+        "poller": _poller(request, project),
+        "org_ids": selectors.organisation_ids(membership=request.membership),
+    }
+
+
+@require_action("plan.view")
+def plan_board(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
+    """Objectives and their actions in six columns, one per TRACER stage."""
+    project = _project_or_404(request, project_uuid)
+    objectives = list(tracer_selectors.objective_list(project=project))
+    actions: dict[int, list[Action]] = {}
+    for action in selectors.with_details(Action.objects.filter(project=project)).order_by(
+        "priority", "id"
+    ):
+        actions.setdefault(action.objective_id, []).append(action)
+    for objective in objectives:
+        objective.plan_actions = actions.get(objective.pk, [])  # type: ignore[attr-defined]
+    columns = [
+        (stage, [o for o in objectives if o.stage_id == stage.pk])
+        for stage in tracer_selectors.stage_list()
+    ]
+    context = {**_plan_context(request, project, "board"), "columns": columns}
+    return render_page(request, "mix/plan_board.html", context)
+
+
+@require_action("plan.view")
+def plan_table(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
+    """Every action in a filterable, sortable, paginated table."""
+    project = _project_or_404(request, project_uuid)
+    filters = ActionFilterForm(request.GET or None, workspace=request.workspace)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    sort = request.GET.get("sort") or "stage"
+    actions = selectors.action_list(project=project, filters=data, sort=sort)
+    page = Paginator(actions, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    sortless = params.copy()
+    sortless.pop("sort", None)
+    context = {
+        **_plan_context(request, project, "table"),
+        "filters": filters,
+        "page": page,
+        "sort": sort,
+        "querystring": params.urlencode(),
+        "sortless_querystring": sortless.urlencode(),
+        "is_filtered": any(data.values()),
+        "cell": _cell_from_filters(data),
+        "sort_columns": [
+            ("title", _("Action")),
+            ("stage", _("Stage")),
+            ("family", _("Mix family")),
+            ("status", _("Status")),
+            ("start", _("Start")),
+            ("end", _("End")),
+            ("budget", _("Budget (€)")),
+            ("", _("Lead partner")),
+        ],
+    }
+    return render_page(request, "mix/plan_table.html", context, partial="results")
+
+
+@require_action("plan.export")
+def plan_export(
+    request: WorkspaceRequest, workspace_slug: str, project_uuid: Any, fmt: str
+) -> HttpResponse:
+    """The table as filtered on screen, as CSV or XLSX; headers in ?lang=fr|en or the UI's language."""
+    project = _project_or_404(request, project_uuid)
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    filters = ActionFilterForm(request.GET or None, workspace=request.workspace)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    actions = selectors.action_list(
+        project=project, filters=data, sort=request.GET.get("sort") or "stage"
+    )
+    language = (
+        request.GET.get("lang")
+        if request.GET.get("lang") in {"fr", "en"}
+        else (request.LANGUAGE_CODE or "en")[:2]
+    )
+    name = f"{slugify(project.name) or 'plan'}-{_('actions')}"
+    if fmt == "csv":
+        response = HttpResponse(
+            exports.to_csv(actions, language=language), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(actions, language=language),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.{fmt}"'
+    return response
+
+
+def _cell_from_filters(data: dict[str, Any]) -> dict[str, Any] | None:
+    if data.get("stage") and data.get("family"):
+        return {"stage": data["stage"], "family": data["family"]}
+    return None
+
+
+@require_action("plan.view")
+def plan_matrix(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
+    """The TRACER x mix matrix: actions and budget per cell, gaps marked."""
+    project = _project_or_404(request, project_uuid)
+    context = {
+        **_plan_context(request, project, "matrix"),
+        "matrix": selectors.matrix(project=project),
+        "families": selectors.family_list(),
+    }
+    return render_page(request, "mix/plan_matrix.html", context, partial="matrix")
+
+
+@require_action("plan.view")
+def plan_timeline(
+    request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
+) -> HttpResponse:
+    project = _project_or_404(request, project_uuid)
+    context = {**_plan_context(request, project, "timeline"), **selectors.timeline(project=project)}
+    return render_page(request, "mix/plan_timeline.html", context)
+
+
+@require_action("plan.view")
+def plan_changes(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
+    """The co-editors' poll: 204 when nothing changed, else the changes as out-of-band swaps."""
+    project = _project_or_404(request, project_uuid)
+    try:
+        since = int(request.GET.get("rev", ""))
+    except ValueError:
+        return HttpResponse(status=400)
+    poller = _poller(request, project)
+    if since == project.plan_revision and request.GET.get("p") == poller["presence_hash"]:
+        return HttpResponse(status=204)
+    context: dict[str, Any] = {
+        "project": project,
+        "poller": poller,
+        "view": request.GET.get("view", "board"),
+        "org_ids": selectors.organisation_ids(membership=request.membership),
+        "live_fields": LIVE_FIELDS,
+    }
+    if since != project.plan_revision:
+        changed = coediting.changed_targets(project=project, since=since)
+        touched_actions = set().union(*changed["action"].values()) if changed["action"] else set()
+        touched_objectives = (
+            set().union(*changed["objective"].values()) if changed["objective"] else set()
+        )
+        context.update(
+            changed=True,
+            counters=selectors.counters(project=project),
+            actions=list(
+                selectors.with_details(
+                    Action.objects.filter(project=project, uuid__in=touched_actions)
+                )
+            ),
+            objectives=list(
+                tracer_selectors.objective_list(project=project).filter(uuid__in=touched_objectives)
+            ),
+            created=changed["action"].get("created", set())
+            | changed["action"].get("imported", set()),
+            created_objectives=changed["objective"].get("created", set())
+            | changed["objective"].get("imported", set()),
+            deleted=changed["action"].get("deleted", set()),
+            deleted_objectives=changed["objective"].get("deleted", set()),
+        )
+        if context["view"] == "matrix":
+            context["matrix"] = selectors.matrix(project=project)
+            context["families"] = selectors.family_list()
+    return render(request, "mix/_poll.html", context)
+
+
+# --- Creating and deleting ------------------------------------------------------------------------
+
+
+@require_action("objective.create")
+def objective_create(
+    request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
+) -> HttpResponse:
+    project = _project_or_404(request, project_uuid)
+    form = ObjectiveCreateForm(
+        request.POST or None,
+        workspace=request.workspace,
+        initial={"stage": request.GET.get("stage"), "owner": request.membership.uuid},
+    )
+    return handle_form(
+        request,
+        form=form,
+        template="mix/objective_form.html",
+        context={"project": project},
+        save=lambda data: tracer_services.objective_create(
+            actor=request.user, workspace=request.workspace, project=project, **data
+        ),
+        success_url=lambda o: (
+            reverse("plan_board", args=[workspace_slug, project.uuid]) + f"#objective-{o.uuid}"
+        ),
+        success_message=_("Objective added."),
+    )
+
+
+@require_action("action.create")
+def action_create(
+    request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
+) -> HttpResponse:
+    project = _project_or_404(request, project_uuid)
+    initial = {
+        k: request.GET.get(k) for k in ("objective", "family", "stage") if request.GET.get(k)
+    }
+    form = ActionCreateForm(
+        request.POST or None, workspace=request.workspace, project=project, initial=initial
+    )
+    return handle_form(
+        request,
+        form=form,
+        template="mix/action_form.html",
+        context={"project": project},
+        save=lambda data: services.action_create(
+            actor=request.user, workspace=request.workspace, **data
+        ),
+        success_url=lambda a: reverse("action_detail", args=[workspace_slug, a.uuid]),
+        success_message=_("Action added."),
+    )
+
+
+@require_POST
+@require_action("objective.delete")
+def objective_delete(
+    request: WorkspaceRequest, workspace_slug: str, objective_uuid: Any
+) -> HttpResponse:
+    objective = _objective_or_404(request, objective_uuid)
+    project = objective.project
+    tracer_services.objective_delete(
+        actor=request.user, workspace=request.workspace, objective=objective
+    )
+    return redirect_after_success(
+        request, reverse("plan_board", args=[workspace_slug, project.uuid])
+    )
+
+
+@require_POST
+@require_action("action.delete")
+def action_delete(request: WorkspaceRequest, workspace_slug: str, action_uuid: Any) -> HttpResponse:
+    action = _action_or_404(request, action_uuid)
+    project = action.project
+    services.action_delete(actor=request.user, workspace=request.workspace, action=action)
+    return redirect_after_success(
+        request, reverse("plan_board", args=[workspace_slug, project.uuid])
+    )
+
+
+# --- Detail pages ---------------------------------------------------------------------------------
+
+
+def _objective_or_404(request: WorkspaceRequest, uuid: Any) -> Objective:
+    objective = tracer_selectors.objective_get(membership=request.membership, uuid=uuid)
+    if objective is None:
+        raise Http404
+    return objective
+
+
+def _action_or_404(request: WorkspaceRequest, uuid: Any) -> Action:
+    action = selectors.action_get(membership=request.membership, uuid=uuid)
+    if action is None:
+        raise Http404
+    return action
+
+
+ACTION_DETAIL_FIELDS = [
+    "title",
+    "description",
+    "objective",
+    "family",
+    "status",
+    "priority",
+    "audiences",
+    "lead_partner",
+    "contributors",
+    "start_date",
+    "end_date",
+    "budget_planned",
+    "budget_spent",
+]
+OBJECTIVE_DETAIL_FIELDS = [
+    "title",
+    "description",
+    "stage",
+    "priority",
+    "audiences",
+    "segment",
+    "owner",
+]
+
+
+@require_action("plan.view")
+def action_detail(request: WorkspaceRequest, workspace_slug: str, action_uuid: Any) -> HttpResponse:
+    action = _action_or_404(request, action_uuid)
+    project = action.project
+    context = {
+        **_plan_context(request, project, "action"),
+        "item": action,
+        "fields": ACTION_DETAIL_FIELDS,
+        "history": tracer_selectors.target_change_list(project=project, target_uuid=action.uuid)[
+            :50
+        ],
+    }
+    return render_page(request, "mix/item_detail.html", context)
+
+
+@require_action("plan.view")
+def objective_detail(
+    request: WorkspaceRequest, workspace_slug: str, objective_uuid: Any
+) -> HttpResponse:
+    objective = _objective_or_404(request, objective_uuid)
+    project = objective.project
+    context = {
+        **_plan_context(request, project, "objective"),
+        "item": objective,
+        "fields": OBJECTIVE_DETAIL_FIELDS,
+        "actions": selectors.with_details(objective.actions.all()).order_by("priority", "id"),  # type: ignore[attr-defined]
+        "history": tracer_selectors.target_change_list(project=project, target_uuid=objective.uuid)[
+            :50
+        ],
+    }
+    return render_page(request, "mix/item_detail.html", context)
+
+
+@require_action("plan.view")
+def plan_activity(
+    request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
+) -> HttpResponse:
+    project = _project_or_404(request, project_uuid)
+    changes = tracer_selectors.plan_change_list(project=project)
+    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "mix/plan_activity.html",
+        {"project": project, "page": page, "view": "activity"},
+        partial="results",
+    )
+
+
+# --- Inline editing -------------------------------------------------------------------------------
+
+
+def _field_form(item: Any, name: str, membership: Membership) -> type[forms.Form]:
+    """A one-field form that parses the posted value of ``name``."""
+    model = type(item)
+    choices = None
+    if name == "owner":
+        choices = Membership.objects.select_related("user").order_by(
+            "user__full_name", "user__email"
+        )
+    elif name in {"lead_partner", "contributors"}:
+        choices = PartnerOrganisation.objects.order_by("name")
+    elif name == "objective":
+        choices = Objective.objects.filter(project_id=item.project_id).select_related("stage")
+    elif name == "stage":
+        choices = TracerStage.objects.order_by("position")
+    field = coediting.formfield(model, name, choices=choices)
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        field.widget = forms.CheckboxSelectMultiple(choices=field.widget.choices)
+    if name == "owner":
+        field.label_from_instance = lambda m: m.user.display_name  # type: ignore[attr-defined]
+    return type("FieldForm", (forms.Form,), {name: field})
+
+
+def _initial(item: Any, name: str) -> Any:
+    field = item._meta.get_field(name)
+    if field.many_to_many:
+        return list(getattr(item, name).all())
+    return getattr(item, name)
+
+
+def _field_view(
+    request: WorkspaceRequest, item: Any, name: str, *, editable: bool, save: Any
+) -> HttpResponse:
+    kind = "action" if isinstance(item, Action) else "objective"
+    fields = ACTION_DETAIL_FIELDS if kind == "action" else OBJECTIVE_DETAIL_FIELDS
+    if name not in fields:
+        raise Http404
+    project = item.project
+    target = f"{kind}:{item.uuid}"
+    context: dict[str, Any] = {"item": item, "name": name, "kind": kind, "project": project}
+    template = "mix/_field.html"
+    if request.method == "GET" and request.GET.get("display"):
+        coediting.presence_leave(project=project, membership=request.membership, target=target)
+        return render_page(request, template, {**context, "editable": editable}, partial="display")
+    if not editable:
+        raise PermissionDenied(_("You may not edit this."))
+    form_class = _field_form(item, name, request.membership)
+    if request.method == "GET":
+        coediting.presence_ping(project=project, membership=request.membership, target=target)
+        form = form_class(initial={name: _initial(item, name)})
+        return render_page(
+            request, template, {**context, "form": form, "version": item.version}, partial="editor"
+        )
+    form = form_class(request.POST)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    if form.is_valid():
+        try:
+            saved = save(value=form.cleaned_data[name], version=version)
+        except coediting.Conflict as conflict:
+            context.update(
+                current=conflict.current,
+                theirs=coediting.display(conflict.current, name),
+                yours=_posted_display(form, name),
+                posted=request.POST.getlist(name),
+                version=conflict.current.version,
+            )
+            return render_page(request, template, context, partial="conflict", status=409)
+        except ValidationError as error:
+            for message in coediting.field_error_message(error, name):
+                form.add_error(name, message)
+        else:
+            coediting.presence_leave(project=project, membership=request.membership, target=target)
+            context.update(
+                item=saved, editable=True, counters=selectors.counters(project=project), saved=True
+            )
+            return render_page(request, template, context, partial="saved")
+    return render_page(
+        request,
+        template,
+        {**context, "form": form, "version": request.POST.get("version", "")},
+        partial="editor",
+        status=422,
+    )
+
+
+def _posted_display(form: forms.Form, name: str) -> str:
+    value = form.cleaned_data.get(name)
+    if value is None:
+        return ""
+    if hasattr(value, "__iter__") and not isinstance(value, str):
+        return ", ".join(str(v) for v in value)
+    field = form.fields[name]
+    if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
+        field, forms.ModelChoiceField
+    ):
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    return str(value)
+
+
+@require_action("action.update")
+def action_field(
+    request: WorkspaceRequest, workspace_slug: str, action_uuid: Any, name: str
+) -> HttpResponse:
+    action = _action_or_404(request, action_uuid)
+    editable = selectors.can_edit_action(membership=request.membership, action=action)
+    return _field_view(
+        request,
+        action,
+        name,
+        editable=editable,
+        save=lambda value, version: services.action_save_field(
+            actor=request.user,
+            membership=request.membership,
+            workspace=request.workspace,
+            action=action,
+            name=name,
+            value=value,
+            version=version,
+        ),
+    )
+
+
+@require_action("objective.update")
+def objective_field(
+    request: WorkspaceRequest, workspace_slug: str, objective_uuid: Any, name: str
+) -> HttpResponse:
+    objective = _objective_or_404(request, objective_uuid)
+    return _field_view(
+        request,
+        objective,
+        name,
+        editable=True,
+        save=lambda value, version: tracer_services.objective_save_field(
+            actor=request.user,
+            workspace=request.workspace,
+            objective=objective,
+            name=name,
+            value=value,
+            version=version,
+        ),
+    )
+
+
+@require_POST
+@require_action("plan.view")
+def presence(
+    request: WorkspaceRequest, workspace_slug: str, kind: str, item_uuid: Any
+) -> HttpResponse:
+    """The open editor pings every few seconds: "Claire is editing"."""
+    if kind not in {"action", "objective"}:
+        raise Http404
+    item = (
+        _action_or_404(request, item_uuid)
+        if kind == "action"
+        else _objective_or_404(request, item_uuid)
+    )
+    coediting.presence_ping(
+        project=item.project, membership=request.membership, target=f"{kind}:{item.uuid}"
+    )
+    return HttpResponse(status=204)

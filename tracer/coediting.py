@@ -1,0 +1,222 @@
+"""Live co-editing of plan items (objectives here, actions in ``mix``), field by field.
+
+Every save names the version it started from. Inside one transaction the row is locked
+(``select_for_update``) and its version compared: a different version means someone saved in
+between, and :class:`Conflict` carries their row so the page can show theirs and yours. A
+successful save bumps the item's version, the project's plan revision (which co-editors poll) and
+records the change, field by field, in :class:`PlanChange`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from core.models import Membership, User, Workspace
+from core.tenancy import assert_same_workspace
+from territories.models import Project
+from tracer.models import ChangeKind, PlanChange, PlanItem
+
+
+class Conflict(Exception):
+    """The item changed since the editor loaded it."""
+
+    def __init__(self, current: PlanItem, field: str) -> None:
+        super().__init__(f"{current} changed (now version {current.version})")
+        self.current = current
+        self.field = field
+
+
+def display(obj: models.Model, name: str) -> str:
+    """A field's value as people read it (history, conflict screen, CSV)."""
+    field = obj._meta.get_field(name)
+    if field.many_to_many:
+        return ", ".join(str(o) for o in getattr(obj, name).all())
+    value = getattr(obj, name)
+    if value is None or value == "":
+        return ""
+    if getattr(field, "choices", None):
+        return str(getattr(obj, f"get_{name}_display")())
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    return str(value)
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name).capitalize()
+
+
+def formfield(model: type[models.Model], name: str, *, choices: Any = None) -> forms.Field:
+    """The form field that parses one model field; ``choices`` narrows related querysets."""
+    field = model._meta.get_field(name).formfield()  # type: ignore[union-attr]
+    assert field is not None, name
+    if choices is not None and isinstance(field, forms.ModelChoiceField):
+        field.queryset = choices
+    if isinstance(field, forms.DateField):
+        field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return field
+
+
+def _unrelated_fields(model: type[models.Model], name: str) -> set[str]:
+    involved = {name}
+    for constraint in model._meta.constraints:
+        condition = getattr(constraint, "condition", None)
+        if condition is not None:
+            fields = set(condition.referenced_base_fields)
+            if name in fields:
+                involved |= fields
+    return {f.name for f in model._meta.concrete_fields} - involved
+
+
+def bump_revision(project: Project) -> int:
+    """The next plan revision of ``project``; the row stays locked until commit."""
+    Project.objects.filter(pk=project.pk).update(plan_revision=F("plan_revision") + 1)
+    revision: int = Project.objects.values_list("plan_revision", flat=True).get(pk=project.pk)
+    return revision
+
+
+def record(
+    *,
+    actor: User | None,
+    item: PlanItem,
+    kind: str,
+    revision: int,
+    changes: Iterable[tuple[str, str, str]] = (),
+) -> None:
+    """Write the history rows of one change; ``changes`` are (field, old, new)."""
+    model = type(item)
+    base = {
+        "workspace_id": item.workspace_id,
+        "project_id": item.project_id,  # type: ignore[attr-defined]
+        "target_type": model._meta.model_name,
+        "target_uuid": item.uuid,
+        "target_label": item.title[:200],
+        "kind": kind,
+        "actor": actor,
+        "revision": revision,
+        "at": timezone.now(),
+    }
+    rows = [
+        PlanChange(
+            **base, field=name, field_label=field_label(model, name), old_value=old, new_value=new
+        )
+        for name, old, new in changes
+    ] or [PlanChange(**base)]
+    PlanChange.objects.bulk_create(rows)
+
+
+def save_field(
+    *,
+    actor: User,
+    workspace: Workspace,
+    item: PlanItem,
+    name: str,
+    value: Any,
+    version: int,
+) -> PlanItem:
+    """Set one field if nobody saved since ``version``; raise :class:`Conflict` otherwise."""
+    assert_same_workspace(workspace, item)
+    model = type(item)
+    field = model._meta.get_field(name)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=item.pk)
+        if current.version != version:
+            raise Conflict(current, name)
+        old = display(current, name)
+        if field.many_to_many:
+            getattr(current, name).set(value)
+        else:
+            setattr(current, name, value)
+            # Validate this field and every constraint that involves it, nothing else.
+            current.full_clean(exclude=_unrelated_fields(model, name), validate_unique=False)
+        new = display(current, name)
+        if old == new:
+            return current
+        current.revision = bump_revision(current.project)  # type: ignore[attr-defined]
+        current.version += 1  # the row is locked: nobody else can move it meanwhile
+        current.updated_by = actor
+        current.save()
+        record(
+            actor=actor,
+            item=current,
+            kind=ChangeKind.UPDATED,
+            revision=current.revision,
+            changes=[(name, old, new)],
+        )
+    return current
+
+
+# --- Presence: who is editing what, kept for a few seconds in the cache --------------------------
+
+PRESENCE_TTL = 15  # seconds; the open editor pings every 5 s
+
+
+def _presence_key(project: Project) -> str:
+    return f"presence:{project.workspace_id}:{project.pk}"
+
+
+def presence_ping(*, project: Project, membership: Membership, target: str) -> None:
+    """``target`` is "action:<uuid>" or "objective:<uuid>"."""
+    key = _presence_key(project)
+    now = timezone.now().timestamp()
+    state: dict[str, dict[str, Any]] = cache.get(key) or {}
+    state = {k: v for k, v in state.items() if v["until"] > now}
+    state[f"{target}:{membership.user_id}"] = {
+        "target": target,
+        "user_id": membership.user_id,
+        "name": membership.user.display_name,
+        "until": now + PRESENCE_TTL,
+    }
+    cache.set(key, state, PRESENCE_TTL * 4)
+
+
+def presence_leave(*, project: Project, membership: Membership, target: str) -> None:
+    key = _presence_key(project)
+    state: dict[str, dict[str, Any]] = cache.get(key) or {}
+    if state.pop(f"{target}:{membership.user_id}", None) is not None:
+        cache.set(key, state, PRESENCE_TTL * 4)
+
+
+def presence_list(*, project: Project, exclude_user_id: int | None = None) -> dict[str, list[str]]:
+    """target -> names of the people editing it now (the viewer left out)."""
+    now = timezone.now().timestamp()
+    state: dict[str, dict[str, Any]] = cache.get(_presence_key(project)) or {}
+    result: dict[str, list[str]] = {}
+    for entry in sorted(state.values(), key=lambda e: e["name"]):
+        if entry["until"] > now and entry["user_id"] != exclude_user_id:
+            result.setdefault(entry["target"], []).append(entry["name"])
+    return result
+
+
+def changed_targets(*, project: Project, since: int) -> dict[str, dict[str, set[Any]]]:
+    """What changed after revision ``since``: {"objective"|"action": {kind: {uuid, ...}}}."""
+    result: dict[str, dict[str, set[Any]]] = {"objective": {}, "action": {}}
+    rows = (
+        PlanChange.objects.filter(project=project, revision__gt=since)
+        .values_list("target_type", "kind", "target_uuid")
+        .distinct()
+    )
+    for target_type, kind, uuid in rows:
+        result[target_type].setdefault(kind, set()).add(uuid)
+    return result
+
+
+def field_error_message(error: ValidationError, name: str) -> list[str]:
+    if hasattr(error, "error_dict"):
+        messages: Sequence[Any] = error.error_dict.get(name) or [
+            e for errors in error.error_dict.values() for e in errors
+        ]
+        return [m for e in messages for m in (e.messages if hasattr(e, "messages") else [str(e)])]
+    return list(error.messages) or [_("This value is not valid.")]
