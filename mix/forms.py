@@ -45,7 +45,7 @@ class ObjectiveCreateForm(forms.Form):
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.MEDIUM
     )
     owner = forms.ModelChoiceField(
-        label=_("Owner"),
+        label=_("Person in charge"),
         queryset=Membership.unscoped_objects.none(),
         to_field_name="uuid",
         required=False,
@@ -176,10 +176,16 @@ class ActionFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     starts_after = forms.DateField(
-        label=_("Running after"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        help_text=_("Actions still running on or after this date."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     ends_before = forms.DateField(
-        label=_("Starting before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        help_text=_("Actions starting on or before this date."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:

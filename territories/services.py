@@ -38,7 +38,7 @@ def _save(instance: Any, *, exclude: list[str] | None = None) -> None:
             instance.save()
     except IntegrityError as exc:  # a concurrent request won the race
         raise ValidationError(
-            _("This conflicts with existing data: %(error)s") % {"error": exc}
+            _("This conflicts with a change saved at the same moment. Please try again.")
         ) from exc
 
 

@@ -79,7 +79,7 @@ class Objective(PlanItem):
     )
     owner = models.ForeignKey(
         Membership,
-        verbose_name=_("owner"),
+        verbose_name=_("person in charge"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
