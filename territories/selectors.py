@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from core.models import Membership
 from core.roles import Role
@@ -45,9 +46,17 @@ def territory_list(
         qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
     if kind in TerritoryKind.values:
         qs = qs.filter(kind=kind)
+    # Subqueries rather than JOIN + GROUP BY, so the paginator's COUNT stays a plain count.
+    active_projects = (
+        Project.objects.filter(territory=OuterRef("pk"), archived_at__isnull=True)
+        .order_by()
+        .values("territory")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         qs.select_related("parent")
-        .annotate(project_count=Count("projects", filter=Q(projects__archived_at__isnull=True)))
+        .annotate(project_count=Coalesce(Subquery(active_projects), 0))
         .order_by("name", "id")
     )
 
@@ -90,9 +99,12 @@ def project_list(
         qs = qs.filter(status=status)
     if territory is not None:
         qs = qs.filter(territory=territory)
+    last_cycle = (
+        Cycle.objects.filter(project=OuterRef("pk")).order_by("-number").values("number")[:1]
+    )
     return (
         qs.select_related("territory")
-        .annotate(current_cycle=Max("cycles__number"))
+        .annotate(current_cycle=Subquery(last_cycle))
         .order_by("name", "id")
     )
 
@@ -111,15 +123,16 @@ def cycle_list(*, project: Project) -> QuerySet[Cycle]:
 
 
 def workspace_counts(*, membership: Membership) -> dict[str, int]:
-    projects = visible_projects(membership=membership).filter(archived_at__isnull=True)
-    territories = visible_territories(membership=membership).filter(archived_at__isnull=True)
-    return {
-        "territories": territories.count(),
-        "micro_territories": territories.filter(
-            kind__in=[k for k in TerritoryKind.values if k not in _STRATEGIC]
-        ).count(),
-        "projects": projects.count(),
-    }
+    territories = (
+        visible_territories(membership=membership)
+        .filter(archived_at__isnull=True)
+        .aggregate(
+            territories=Count("pk"),
+            micro_territories=Count("pk", filter=~Q(kind__in=_STRATEGIC)),
+        )
+    )
+    projects = visible_projects(membership=membership).filter(archived_at__isnull=True).count()
+    return {**territories, "projects": projects}
 
 
 _STRATEGIC = {
