@@ -17,9 +17,9 @@ from playwright.sync_api import Page, expect
 from core.models import Membership, User, Workspace
 from core.roles import Role
 from core.tenancy import scopes_disabled
+from territories.models import Cycle, Project, Territory
 from tests.conftest import PASSWORD, Personas
 from tests.factories import MembershipFactory, UserFactory
-from territories.models import Cycle, Project, Territory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,14 +44,18 @@ def switcher(page: Page) -> Any:
     return page.get_by_test_id("workspace-switcher")
 
 
-def login_with_form(page: Page, email: str, password: str = PASSWORD) -> None:
+def login_with_form(
+    page: Page, email: str, password: str = PASSWORD, *, screenshot: Any = None
+) -> None:
     """Log in through the real login page, as a person does."""
     page.goto("/accounts/login/")
     expect(page.get_by_role("heading", level=1, name="Log in")).to_be_visible()
     field(page, "E-mail address").fill(email)
     field(page, "Password").fill(password)
+    if screenshot:
+        screenshot("0-login")
     page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page.get_by_role("button", name="Log in", exact=True)).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 # --- 1. Sign up ------------------------------------------------------------------------------
@@ -59,7 +63,9 @@ def login_with_form(page: Page, email: str, password: str = PASSWORD) -> None:
 
 def test_sign_up_from_the_landing_page(page: Page, screenshot: Any) -> None:
     page.goto("/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Territorial marketing, planned together")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Territorial marketing, planned together"
+    )
     screenshot("1-landing")
 
     page.get_by_role("link", name="Create your workspace").click()
@@ -80,6 +86,7 @@ def test_sign_up_from_the_landing_page(page: Page, screenshot: Any) -> None:
     expect(page.get_by_role("alert")).to_contain_text("Please correct the errors below.")
     expect(page.get_by_text("The two passwords differ.")).to_be_visible()
     expect(field(page, "Password again")).to_have_attribute("aria-invalid", "true")
+    expect(field(page, "Password again")).to_be_focused()  # territoria.js, after the swap
     expect(field(page, "E-mail address")).to_have_value("claire@loire-attractivite.example")
     expect(field(page, "Your name")).to_have_value("Claire Martin")
     expect(field(page, "Workspace name")).to_have_value("Loire Valley Agency")
@@ -120,10 +127,12 @@ def test_create_territory_micro_territory_and_project(
     expect(page.get_by_role("heading", level=1, name="New territory")).to_be_visible()
     kind = field(page, "Kind")
     # The kinds come grouped by scale: a town centre is a micro-territory.
-    expect(kind.locator("optgroup[label='Strategic scale'] option")).to_contain_text(["Region", "City"])
-    expect(kind.locator("optgroup[label='Micro-territories (tactical scale)'] option")).to_contain_text(
-        ["Town centre", "Business park"]
+    expect(kind.locator("optgroup[label='Strategic scale'] option")).to_contain_text(
+        ["Region", "City"]
     )
+    expect(
+        kind.locator("optgroup[label='Micro-territories (tactical scale)'] option")
+    ).to_contain_text(["Town centre", "Business park"])
     field(page, "Name").fill("Loire Valley")
     kind.select_option(label="Region")
     field(page, "Description").fill("Castles, vineyards and the river.")
@@ -148,9 +157,23 @@ def test_create_territory_micro_territory_and_project(
     expect(facts).to_contain_text("Town centre · micro-territory (tactical scale)")
     expect(facts).to_contain_text("Loire Valley")
     screenshot("2-micro-territory")
-    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Loire Valley").click()
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name="Loire Valley"
+    ).click()
     children = page.get_by_role("region", name="Micro-territories and sub-areas")
     expect(children.get_by_role("link", name="Tours Town Centre")).to_be_visible()
+
+    # The list shows both, the micro-territory marked; searching narrows it in place.
+    main_nav(page).get_by_role("link", name="Territories").click()
+    rows = page.locator("#results tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="Tours Town Centre")).to_contain_text("micro")
+    field(page, "Search").fill("Tours")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Tours Town Centre")
+    expect(page).to_have_url(re.compile(r"\?q=Tours"))
+    expect(page.locator("#results")).to_have_count(1)  # the results were replaced, not nested
+    screenshot("3-territory-search")
 
     # A project on the territory; first without a name.
     main_nav(page).get_by_role("link", name="Projects").click()
@@ -160,20 +183,24 @@ def test_create_territory_micro_territory_and_project(
     field(page, "Territory").select_option(label="Loire Valley")
     field(page, "Ambition").fill("Make the valley the place to start a wine business.")
     field(page, "Status").select_option(label="Active")
+    expect(field(page, "Start date")).to_have_attribute("type", "date")
     field(page, "Start date").fill("2026-03-02")
     with page.expect_response(post_to("/w/alpha/projects/new/")) as answer:
         page.get_by_role("button", name="Save").click()
     assert answer.value.status == 422
     expect(page.get_by_role("alert")).to_contain_text("Please correct the errors below.")
     expect(field(page, "Name")).to_have_attribute("aria-invalid", "true")
+    expect(field(page, "Name")).to_be_focused()
     expect(page.locator("#project-form")).to_contain_text("This field is required.")
-    expect(field(page, "Ambition")).to_have_value("Make the valley the place to start a wine business.")
+    expect(field(page, "Ambition")).to_have_value(
+        "Make the valley the place to start a wine business."
+    )
     expect(field(page, "Territory").locator("option:checked")).to_have_text("Loire Valley")
     expect(field(page, "Status")).to_have_value("active")
     expect(field(page, "Start date")).to_have_value("2026-03-02")
     with scopes_disabled():
         assert not Project.unscoped_objects.exists()
-    screenshot("3-project-missing-name")
+    screenshot("4-project-missing-name")
 
     field(page, "Name").fill("Wine Entrepreneurs 2026")
     page.get_by_role("button", name="Save").click()
@@ -187,23 +214,22 @@ def test_create_territory_micro_territory_and_project(
     facts = page.locator("dl.facts")
     expect(facts.get_by_role("link", name="Loire Valley")).to_be_visible()
     expect(facts).to_contain_text("Active")
-    screenshot("4-project")
+    screenshot("5-project")
 
     with scopes_disabled():
         micro = Territory.unscoped_objects.get(name="Tours Town Centre")
         assert micro.parent.name == "Loire Valley"
         project = Project.unscoped_objects.get(name="Wine Entrepreneurs 2026")
         assert project.territory.name == "Loire Valley"
-        assert list(Cycle.unscoped_objects.filter(project=project).values_list("number", flat=True)) == [1]
+        assert list(
+            Cycle.unscoped_objects.filter(project=project).values_list("number", flat=True)
+        ) == [1]
 
 
 # --- 3. French ------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_switch_to_french(page: Page, screenshot: Any) -> None:
-    # The reference data comes from data migrations; serialized_rollback restores it after
-    # earlier transactional tests flushed the tables.
+def test_switch_to_french(page: Page, reference_data: None, screenshot: Any) -> None:
     with translation.override("fr"):
         french = {
             "Main": translation.gettext("Main"),
@@ -215,23 +241,27 @@ def test_switch_to_french(page: Page, screenshot: Any) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en")
     stages = page.get_by_test_id("stages")
     expect(stages).to_contain_text("All together")
-    expect(page.get_by_role("button", name="EN", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="EN", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
     screenshot("1-english")
 
     page.get_by_role("button", name="FR", exact=True).click()
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page).to_have_url(re.compile(r"/frameworks/$"))
-    expect(page.get_by_role("button", name="FR", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="FR", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
     # Reference data: the French labels stored next to the English ones.
     expect(stages.locator("li[data-code='tracer.together'] h3")).to_contain_text("Tous réunis")
     expect(stages.locator("li[data-code='tracer.reputation'] h3")).to_contain_text("Réputation")
     expect(stages).not_to_contain_text("All together")
     # Interface strings: whatever the French catalogue says (the English text until it is
     # compiled), in the header navigation and the page heading.
-    expect(main_nav(page, french["Main"]).get_by_role("link", name=french["Frameworks"], exact=True)).to_have_attribute(
-        "aria-current", "page"
-    )
+    expect(
+        main_nav(page, french["Main"]).get_by_role("link", name=french["Frameworks"], exact=True)
+    ).to_have_attribute("aria-current", "page")
     expect(page.get_by_role("heading", level=1)).to_have_text(french["The frameworks"])
     screenshot("2-french")
 
@@ -244,8 +274,13 @@ def test_switch_to_french(page: Page, screenshot: Any) -> None:
 
 
 def test_owner_invites_a_partner_who_joins(
-    page: Page, new_context: Any, personas: Personas, login_with_cookie: Any,
-    screenshot: Any, screenshot_of: Any,
+    page: Page,
+    new_context: Any,
+    live_server: Any,
+    personas: Personas,
+    login_with_cookie: Any,
+    screenshot: Any,
+    screenshot_of: Any,
 ) -> None:
     invitee = "lea@tourism-office.example"
     login_with_cookie(page, personas.user(Role.OWNER))
@@ -265,7 +300,9 @@ def test_owner_invites_a_partner_who_joins(
     expect(invitations.get_by_role("listitem")).to_have_count(1)
     expect(invitations.get_by_role("listitem")).to_contain_text(invitee)
     expect(invitations.get_by_role("listitem")).to_contain_text("Partner")
-    expect(page.get_by_role("status").filter(has_text="Invitation sent to")).to_contain_text(invitee)
+    expect(page.get_by_role("status").filter(has_text="Invitation sent to")).to_contain_text(
+        invitee
+    )
     expect(field(invite, "E-mail address")).to_have_value("")  # a fresh form for the next one
     assert page.evaluate("window.__sameDocument") is True  # no page reload
     screenshot("2-invitation-pending")
@@ -277,7 +314,7 @@ def test_owner_invites_a_partner_who_joins(
     links = re.findall(r"https?://\S+/invitations/\S+/", message.body)
     assert len(links) == 1, message.body
     link = links[0]
-    assert link.startswith(page.url.split("/w/")[0])
+    assert link.startswith(f"{live_server.url}/invitations/")
 
     # The partner opens the link in their own browser.
     partner = new_context().new_page()
@@ -324,16 +361,17 @@ def test_switch_workspace_from_the_header(page: Page, personas: Personas, screen
     MembershipFactory(workspace=personas.workspace, user=consultant, role=Role.EDITOR)
     MembershipFactory(workspace=personas.other_workspace, user=consultant, role=Role.ADMIN)
 
-    login_with_form(page, "camille@consulting.example")
+    login_with_form(page, "camille@consulting.example", screenshot=screenshot)
     # Two workspaces: home is the list of them.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your workspaces")
-    page.get_by_role("link", name=re.compile(r"^Alpha Attractiveness")).first.click()
+    page.get_by_role("main").get_by_role("link", name=re.compile(r"^Alpha Attractiveness")).click()
     expect(page).to_have_url(re.compile(r"/w/alpha/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Alpha Attractiveness")
 
     menu = switcher(page)
     items = menu.get_by_role("link", name=re.compile(r"^(Alpha Attractiveness|Beta Agency)"))
-    expect(items.first).to_be_hidden()  # the <details> menu is closed
+    expect(menu).not_to_have_attribute("open", "")  # the <details> menu starts closed
+    expect(items).to_have_count(0)  # (closed: its links are hidden)
     menu.locator("summary").click()
     expect(menu).to_have_attribute("open", "")
     expect(items).to_have_count(2)
