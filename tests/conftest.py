@@ -115,6 +115,47 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(bar, red=True, bold=True)
 
 
+# --- Reference data --------------------------------------------------------------------------
+
+
+def load_reference_data() -> None:
+    """Run the loaders of the ``*_reference_*`` data migrations again (they upsert by code)."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.operations import RunPython
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    with connection.schema_editor() as schema_editor:
+        for migration, _backwards in plan:
+            if "_reference_" in migration.name:
+                for operation in migration.operations:
+                    if isinstance(operation, RunPython):
+                        operation.code(apps, schema_editor)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """The frameworks' rows come from data migrations; the flush that ends every transactional
+    test (live server, real worker, threads) deletes them. Put them back before any test that
+    touches the database, outside its transaction, so they stay."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    from tracer.models import TracerStage
+
+    with blocker.unblock():
+        if not TracerStage.objects.exists():
+            load_reference_data()
+
+
 # --- Personas --------------------------------------------------------------------------------
 
 
