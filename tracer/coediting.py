@@ -55,7 +55,8 @@ def display(obj: models.Model, name: str) -> str:
 
 
 def field_label(model: type[models.Model], name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name).capitalize()
+    field = model._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name)).capitalize()
 
 
 def formfield(model: type[models.Model], name: str, *, choices: Any = None) -> forms.Field:
@@ -144,7 +145,7 @@ def save_field(
         new = display(current, name)
         if old == new:
             return current
-        current.revision = bump_revision(current.project)  # type: ignore[attr-defined]
+        current.revision = bump_revision(current.project)
         current.version += 1  # the row is locked: nobody else can move it meanwhile
         current.updated_by = actor
         current.save()

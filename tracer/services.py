@@ -82,7 +82,7 @@ def objective_delete(*, actor: User, workspace: Workspace, objective: Objective)
     """Delete an objective and its actions (the history keeps their trace)."""
     assert_same_workspace(workspace, objective)
     revision = coediting.bump_revision(objective.project)
-    for action in objective.actions.all():  # type: ignore[attr-defined]
+    for action in objective.actions.all():
         coediting.record(actor=actor, item=action, kind=ChangeKind.DELETED, revision=revision)
     coediting.record(actor=actor, item=objective, kind=ChangeKind.DELETED, revision=revision)
     objective.delete()
