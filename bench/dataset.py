@@ -2,7 +2,7 @@
 
 Each kind is a function ``make_<kind>(dataset, rng)`` that bulk-creates its rows from the
 workspace plans and the rows made before it, and stores them on the :class:`Dataset`. ``KINDS``
-runs them in order; later issues append their kinds (actions, measurements...) to it and a field
+runs them in order; later issues append their kinds (measurements...) to it and a field
 to :class:`Dataset`. Every kind draws from its own ``random.Random``, seeded with the seed, the
 dataset's label and the kind's name, so adding a kind never changes the rows of the others.
 
@@ -18,24 +18,35 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 
 from bench.sizes import Size
 from bench.words import (
+    ACTION_THINGS,
+    ACTION_VERBS,
     FACILITIES,
     FIRST_NAMES,
     LAST_NAMES,
+    OBJECTIVES,
+    PARTNERS,
     PLACES,
+    SEGMENTS,
     SENTENCES,
     STREETS,
+    TARGETS,
     THEMES,
 )
 from core.models import Membership, User, Workspace
 from core.roles import Role
+from governance.models import PartnerOrganisation
+from mix.models import Action, ActionStatus, MixFamily
 from territories.models import (
     MICRO_KINDS,
+    Audience,
     Cycle,
     CycleStatus,
     Project,
@@ -43,6 +54,7 @@ from territories.models import (
     Territory,
     TerritoryKind,
 )
+from tracer.models import Objective, Priority, TracerStage
 
 # A fixed "now": the same seed gives the same rows whatever the day.
 ANCHOR = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
@@ -79,6 +91,10 @@ STATUSES = [
     ProjectStatus.COMPLETED,
 ]
 STATUS_WEIGHTS = [2, 6, 1, 1]
+ACTION_STATUSES = list(ActionStatus)
+ACTION_STATUS_WEIGHTS = [2, 4, 3, 2, 1]  # idea, planned, in progress, done, dropped
+PRIORITIES = list(Priority)
+PLAN_START = dt.date(2025, 1, 1)  # actions start within three years of it
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,10 @@ class Shape:
     orphan_micro_share: float = 0.15  # micro-territories without a parent territory
     archived_share: float = 0.0  # archived projects, and archived micro-territories
     second_cycle_share: float = 0.25  # projects whose cycle 1 is closed and cycle 2 open
+    partners: int = 0  # partner organisations
+    plan_objectives: int = 0  # objectives of the timed plan (the first active project)
+    plan_actions: int = 0  # actions of the timed plan
+    actions_per_project: tuple[int, int] = (0, 0)  # actions of every other project (a range)
 
 
 @dataclass(frozen=True)
@@ -115,6 +135,13 @@ class Dataset:
     territories: list[Territory] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     cycles: list[Cycle] = field(default_factory=list)
+    partners: list[PartnerOrganisation] = field(default_factory=list)
+    objectives: list[Objective] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    contributions: list[Any] = field(default_factory=list)  # Action.contributors rows
+    action_audiences: list[Any] = field(default_factory=list)  # Action.audiences rows
+    # The project whose plan is timed, by workspace slug: the workspace's first active project.
+    plan_projects: dict[str, Project] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name, _make in KINDS}
@@ -132,11 +159,14 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _by_workspace(rows: list[Territory]) -> dict[int, list[Territory]]:
-    grouped: dict[int, list[Territory]] = defaultdict(list)
+def _by_workspace(rows: list[_Owned]) -> dict[int, list[_Owned]]:
+    grouped: dict[int, list[_Owned]] = defaultdict(list)
     for row in rows:
         grouped[row.workspace_id].append(row)
     return grouped
+
+
+_Owned = TypeVar("_Owned", Territory, Membership, PartnerOrganisation)
 
 
 # --- One function per kind -------------------------------------------------------------------
@@ -293,6 +323,159 @@ def make_cycles(ds: Dataset, rng: random.Random) -> None:
     ds.cycles = Cycle.unscoped_objects.bulk_create(rows, batch_size=BATCH)
 
 
+def make_partners(ds: Dataset, rng: random.Random) -> None:
+    """The partner organisations of each workspace: tourism office, chamber of commerce..."""
+    rows = []
+    for plan in ds.plans:
+        taken: set[str] = set()
+        for _ in range(plan.shape.partners):
+            name = rng.choice(PARTNERS).format(place=rng.choice(PLACES))
+            rows.append(
+                PartnerOrganisation(
+                    uuid=_uuid(rng), workspace=ds.workspaces[plan.slug], name=_unique(name, taken)
+                )
+            )
+    ds.partners = PartnerOrganisation.unscoped_objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _current_cycles(cycles: list[Cycle]) -> dict[int, Cycle]:
+    """Each project's open cycle (the one with the highest number)."""
+    current: dict[int, Cycle] = {}
+    for cycle in cycles:
+        best = current.get(cycle.project_id)
+        if best is None or cycle.number > best.number:
+            current[cycle.project_id] = cycle
+    return current
+
+
+def make_objectives(ds: Dataset, rng: random.Random) -> None:
+    """The timed plan's objectives over the six TRACER stages; one or two in other projects.
+
+    The timed plan of a workspace is its first active project; other projects get objectives
+    only when the workspace plans actions for them.
+    """
+    shapes = {ds.workspaces[plan.slug].pk: plan.shape for plan in ds.plans}
+    slugs = {ds.workspaces[plan.slug].pk: plan.slug for plan in ds.plans}
+    stages = list(TracerStage.objects.order_by("position"))
+    owners = _by_workspace(ds.memberships)
+    cycles = _current_cycles(ds.cycles)
+    for project in ds.projects:
+        slug = slugs[project.workspace_id]
+        if slug not in ds.plan_projects and project.archived_at is None:
+            ds.plan_projects[slug] = project
+    timed = {project.pk for project in ds.plan_projects.values()}
+    rows = []
+    for project in ds.projects:
+        shape = shapes[project.workspace_id]
+        if project.pk in timed and shape.plan_objectives:
+            count = shape.plan_objectives
+        elif shape.actions_per_project[1]:
+            count = rng.randint(1, 2)
+        else:
+            continue
+        for i in range(count):
+            rows.append(
+                Objective(
+                    uuid=_uuid(rng),
+                    workspace_id=project.workspace_id,
+                    project=project,
+                    cycle=cycles[project.pk],
+                    stage=stages[i % len(stages)] if count > 2 else rng.choice(stages),
+                    title=rng.choice(OBJECTIVES).format(
+                        place=rng.choice(PLACES), target=rng.choice(TARGETS)
+                    ),
+                    description=" ".join(rng.sample(SENTENCES, rng.randint(0, 2))),
+                    priority=rng.choice(PRIORITIES),
+                    segment=rng.choice(SEGMENTS) if rng.random() < 0.3 else "",
+                    owner=rng.choice(owners[project.workspace_id]),
+                    created_by=ds.owners[slugs[project.workspace_id]],
+                )
+            )
+    ds.objectives = Objective.unscoped_objects.bulk_create(rows, batch_size=BATCH)
+
+
+def make_actions(ds: Dataset, rng: random.Random) -> None:
+    """Actions over the objectives: every mix family, status, dates, budgets, lead partners.
+
+    Each action's ``project`` is its objective's project. Budgets are whole euros, so the
+    pages' rounded sums equal the baselines'.
+    """
+    shapes = {ds.workspaces[plan.slug].pk: plan.shape for plan in ds.plans}
+    slugs = {ds.workspaces[plan.slug].pk: plan.slug for plan in ds.plans}
+    timed = {project.pk for project in ds.plan_projects.values()}
+    families = list(MixFamily.objects.order_by("position"))
+    partners = _by_workspace(ds.partners)
+    objectives: dict[int, list[Objective]] = defaultdict(list)
+    for objective in ds.objectives:
+        objectives[objective.project_id].append(objective)
+    rows = []
+    for project_id, served in objectives.items():
+        shape = shapes[served[0].workspace_id]
+        if project_id in timed and shape.plan_objectives:
+            count = shape.plan_actions
+        else:
+            count = rng.randint(*shape.actions_per_project)
+        leads = partners[served[0].workspace_id]
+        for _ in range(count):
+            objective = rng.choice(served)
+            status = rng.choices(ACTION_STATUSES, ACTION_STATUS_WEIGHTS)[0]
+            start = end = None
+            if rng.random() < 0.85:
+                start = PLAN_START + dt.timedelta(days=rng.randint(0, 3 * 365))
+                if rng.random() < 0.7:
+                    end = start + dt.timedelta(days=rng.randint(0, 365))
+            planned = rng.randrange(0, 150_000, 50) if rng.random() < 0.9 else 0
+            spent = 0
+            if status in (ActionStatus.IN_PROGRESS, ActionStatus.DONE) and planned:
+                spent = rng.randrange(0, planned + 1, 10)
+            rows.append(
+                Action(
+                    uuid=_uuid(rng),
+                    workspace_id=objective.workspace_id,
+                    project_id=objective.project_id,
+                    objective=objective,
+                    family=rng.choice(families),
+                    title=f"{rng.choice(ACTION_VERBS)} {rng.choice(ACTION_THINGS)} "
+                    f"({rng.choice(PLACES)})",
+                    description=" ".join(rng.sample(SENTENCES, rng.randint(0, 2))),
+                    priority=rng.choice(PRIORITIES),
+                    status=status,
+                    start_date=start,
+                    end_date=end,
+                    budget_planned=Decimal(planned),
+                    budget_spent=Decimal(spent),
+                    lead_partner=rng.choice(leads) if leads and rng.random() < 0.75 else None,
+                    created_by=ds.owners[slugs[objective.workspace_id]],
+                )
+            )
+    ds.actions = Action.unscoped_objects.bulk_create(rows, batch_size=BATCH)
+
+
+def make_contributions(ds: Dataset, rng: random.Random) -> None:
+    """A third of the actions have one or two contributing partners besides the lead."""
+    partners = _by_workspace(ds.partners)
+    through = Action.contributors.through
+    rows = []
+    for action in ds.actions:
+        others = [p for p in partners[action.workspace_id] if p.pk != action.lead_partner_id]
+        if others and rng.random() < 1 / 3:
+            for partner in rng.sample(others, min(len(others), rng.randint(1, 2))):
+                rows.append(through(action_id=action.pk, partnerorganisation_id=partner.pk))
+    ds.contributions = through.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def make_action_audiences(ds: Dataset, rng: random.Random) -> None:
+    """Half of the actions target one to three audiences."""
+    audiences = list(Audience.objects.order_by("position"))
+    through = Action.audiences.through
+    rows = []
+    for action in ds.actions:
+        if rng.random() < 0.5:
+            for audience in rng.sample(audiences, rng.randint(1, 3)):
+                rows.append(through(action_id=action.pk, audience_id=audience.pk))
+    ds.action_audiences = through.objects.bulk_create(rows, batch_size=BATCH)
+
+
 KINDS: list[tuple[str, Callable[[Dataset, random.Random], None]]] = [
     ("workspaces", make_workspaces),
     ("users", make_users),
@@ -300,6 +483,11 @@ KINDS: list[tuple[str, Callable[[Dataset, random.Random], None]]] = [
     ("territories", make_territories),
     ("projects", make_projects),
     ("cycles", make_cycles),
+    ("partners", make_partners),
+    ("objectives", make_objectives),
+    ("actions", make_actions),
+    ("contributions", make_contributions),
+    ("action_audiences", make_action_audiences),
 ]
 
 
@@ -316,17 +504,29 @@ def generate(ds: Dataset) -> Dataset:
 def plan_workspaces(size: Size, seed: int) -> list[WorkspacePlan]:
     """One plan per workspace. The first takes the top of every range: its pages are timed."""
     rng = random.Random(f"{seed}:plans")
+    # The plan's figures come from a generator of their own: the older figures stay the same.
+    plan_rng = random.Random(f"{seed}:plans:plan")
     plans = []
     for i in range(size.workspaces):
         if i == 0:
             counts = (size.territories[1], size.projects[1], size.members[1])
+            partners = size.partners[1]
+            timed = {"plan_objectives": size.plan_objectives, "plan_actions": size.plan_actions}
         else:
             counts = (
                 rng.randint(*size.territories),
                 rng.randint(*size.projects),
                 rng.randint(*size.members),
             )
-        shape = Shape(*counts, archived_share=0.1)
+            partners = plan_rng.randint(*size.partners)
+            timed = {}
+        shape = Shape(
+            *counts,
+            archived_share=0.1,
+            partners=partners,
+            actions_per_project=size.actions_per_project,
+            **timed,
+        )
         name = f"Attractivité {rng.choice(PLACES)} ({i + 1})"
         plans.append(WorkspacePlan(slug=f"bench-{i:02d}", name=name, shape=shape))
     return plans
@@ -337,13 +537,22 @@ def build_dataset(size: Size, seed: int) -> Dataset:
 
 
 def build_probe(rows: int, seed: int) -> Dataset:
-    """One workspace with exactly ``rows`` active territories and projects, for query counts.
+    """One workspace with exactly ``rows`` active territories, projects and planned actions.
 
     Half of its territories are micro-territories inside another one, so a list that forgets to
-    join the parent (or the project's territory) shows up as extra queries.
+    join the parent (or the project's territory) shows up as extra queries. Its first project's
+    plan has ``rows`` actions over up to 60 objectives, led by ``rows`` partners: a page that
+    forgets to join an action's objective, stage, family or lead partner shows up the same way.
     """
     shape = Shape(
-        territories=rows, projects=rows, members=2, micro_share=0.5, orphan_micro_share=0.0
+        territories=rows,
+        projects=rows,
+        members=2,
+        micro_share=0.5,
+        orphan_micro_share=0.0,
+        partners=rows,
+        plan_objectives=min(rows, 60),
+        plan_actions=rows,
     )
     plan = WorkspacePlan(slug=f"probe-{rows}", name=f"Probe with {rows} rows", shape=shape)
     return generate(Dataset(label=f"probe-{rows}", seed=seed, plans=[plan]))

@@ -4,29 +4,46 @@ A baseline is the hand-written SQL that fetches what the endpoint shows (rows an
 through ``connection.cursor()``: the least any implementation has to do. Before an endpoint is
 timed, :meth:`Endpoint.shown` checks that the response shows exactly the rows its baseline
 fetched, so the ratio compares like with like.
+
+Workspace pages are requested for a :class:`Target`: a workspace, and the project whose action
+plan the plan pages show.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import re
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from html import unescape
+from typing import Any, ClassVar
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from core.models import Workspace
 from evaluation.models import CatalogueIndicator
-from governance.models import Element, ElementComponent, MethodSequence, MethodStep
-from mix.models import MixFamily
+from governance.models import (
+    Element,
+    ElementComponent,
+    MethodSequence,
+    MethodStep,
+    PartnerOrganisation,
+)
+from mix.models import Action, ActionStatus, MixFamily
+from mix.views import TABLE_PAGE_SIZE
 from territories.models import MICRO_KINDS, Audience, Cycle, Project, Territory
 from territories.views import PAGE_SIZE
-from tracer.models import TracerStage
+from tracer.models import Objective, TracerStage
 
 RECENT_PROJECTS = 5  # the workspace home shows the 5 most recently updated projects
 REFERENCE_PREFIX = "api/v1/reference/"
@@ -59,9 +76,19 @@ def _uuid(value: Any) -> str:
     return str(uuid.UUID(str(value)))
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where workspace pages are requested: a workspace, and the project whose plan is shown."""
+
+    workspace: Workspace
+    project: Project
+
+
 class Endpoint(ABC):
     url_name: str
     in_workspace: bool  # a page under /w/<slug>/, requested by the workspace's owner
+    headers: ClassVar[dict[str, str]] = {}  # request headers (an HTMX request sends HX-Request)
+    status: int = 200  # the status of a good answer
 
     @property
     def label(self) -> str:
@@ -69,14 +96,14 @@ class Endpoint(ABC):
             return reverse(self.url_name, args=["SLUG"]).replace("SLUG", "<slug>")
         return reverse(self.url_name)
 
-    def path(self, workspace: Workspace | None) -> str:
+    def path(self, target: Target | None) -> str:
         if self.in_workspace:
-            assert workspace is not None
-            return reverse(self.url_name, args=[workspace.slug])
+            assert target is not None
+            return reverse(self.url_name, args=[target.workspace.slug])
         return reverse(self.url_name)
 
     @abstractmethod
-    def baseline(self, workspace: Workspace | None) -> Fetched:
+    def baseline(self, target: Target | None) -> Fetched:
         """The raw SQL that fetches what the endpoint shows."""
 
     @abstractmethod
@@ -98,8 +125,9 @@ class WorkspaceHome(Endpoint):
     url_name = "workspace_home"
     in_workspace = True
 
-    def baseline(self, workspace: Workspace | None) -> Fetched:
-        assert workspace is not None
+    def baseline(self, target: Target | None) -> Fetched:
+        assert target is not None
+        workspace = target.workspace
         t, p, c = _t(Territory), _t(Project), _t(Cycle)
         micro = _micro_kinds()
         marks = ", ".join(["%s"] * len(micro))
@@ -171,8 +199,9 @@ class TerritoryList(_ListPage):
     row_prefix = "territory"
     text_columns = (1, 3)  # name, parent's name
 
-    def baseline(self, workspace: Workspace | None) -> Fetched:
-        assert workspace is not None
+    def baseline(self, target: Target | None) -> Fetched:
+        assert target is not None
+        workspace = target.workspace
         t, p = _t(Territory), _t(Project)
         total = fetch(
             f"SELECT COUNT(*) FROM {t} WHERE workspace_id = %s AND archived_at IS NULL",
@@ -198,8 +227,9 @@ class ProjectList(_ListPage):
     row_prefix = "project"
     text_columns = (1, 2)  # name, territory's name
 
-    def baseline(self, workspace: Workspace | None) -> Fetched:
-        assert workspace is not None
+    def baseline(self, target: Target | None) -> Fetched:
+        assert target is not None
+        workspace = target.workspace
         t, p, c = _t(Territory), _t(Project), _t(Cycle)
         total = fetch(
             f"SELECT COUNT(*) FROM {p} WHERE workspace_id = %s AND archived_at IS NULL",
@@ -218,6 +248,369 @@ class ProjectList(_ListPage):
             [workspace.pk, PAGE_SIZE],
         )
         return Fetched(rows, {"total": total})
+
+
+# --- The action plan --------------------------------------------------------------------------
+
+ZERO_UUID = uuid.UUID(int=0)
+# The presence hash the plan pages put in their poll URL when nobody else is editing
+# (mix.views._poller hashes the JSON of the presence list: "{}"). A wrong one answers 200.
+NO_PRESENCE = hashlib.sha1(b"{}", usedforsecurity=False).hexdigest()[:12]
+# Fields of the plan items that the board and the table show through mix/_field.html#display.
+ITEM_FIELDS = "title|family|status|start_date|end_date|budget_planned|lead_partner|priority|segment"
+_FIELD = re.compile(
+    rf'<(?P<tag>button|span)[^>]*? id="(action|objective)-([0-9a-f-]{{36}})-({ITEM_FIELDS})"'
+    r"[^>]*>(.*?)</(?P=tag)>",
+    re.S,
+)
+# The columns of an action that the board and the table show, in the order of _check_action.
+ACTION_COLUMNS = (
+    "a.uuid, a.title, f.label_en, f.label_fr, a.status, a.start_date, a.end_date, "
+    "a.budget_planned, lp.name"
+)
+
+
+def _digits(text: Any) -> str:
+    return re.sub(r"\D", "", str(text))
+
+
+def _date(value: Any) -> dt.date | None:
+    """SQLite may hand dates back as text."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _date_parts(text: str) -> set[int]:
+    """The numbers of a date as shown (day, month, year), whatever the locale's order."""
+    return {int(n) for n in re.findall(r"\d+", text)}
+
+
+def _expected_date_parts(value: Any) -> set[int]:
+    date = _date(value)
+    return set() if date is None else {date.day, date.month, date.year}
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value or 0))
+
+
+def _labels(choice: Any) -> set[str]:
+    """A translatable label in every language the product ships."""
+    labels = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            labels.add(str(choice.label))
+    return labels
+
+
+def _fields(html: str) -> dict[tuple[str, str, str], str]:
+    """(kind, uuid, field) -> the text shown by each inline-editable field; empty when unset."""
+    shown = {}
+    for _tag, kind, item, name, inner in _FIELD.findall(html):
+        inner = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", inner)
+        text = "" if 'class="placeholder"' in inner else unescape(inner).strip()
+        shown[kind, item, name] = "" if text == "—" else text
+    return shown
+
+
+def _segments(html: str, pattern: str, end: str) -> dict[str, str]:
+    """uuid -> the HTML from each match of ``pattern`` (one group: the uuid) to ``end``."""
+    return {
+        m.group(1): html[m.start() : html.find(end, m.end())] for m in re.finditer(pattern, html)
+    }
+
+
+def _counters(project_id: int) -> dict[str, int]:
+    """The plan's totals every plan page shows in its header, and the undated actions."""
+    a, o = _t(Action), _t(Objective)
+    statuses = [str(s) for s in ActionStatus.values]
+    by_status = ", ".join("SUM(CASE WHEN status = %s THEN 1 ELSE 0 END)" for _ in statuses)
+    row = fetch(
+        f"""
+        SELECT COUNT(*), SUM(budget_planned), SUM(budget_spent),
+               SUM(CASE WHEN start_date IS NULL THEN 1 ELSE 0 END), {by_status},
+               (SELECT COUNT(*) FROM {o} WHERE project_id = %s)
+        FROM {a} WHERE project_id = %s
+        """,
+        [*statuses, project_id, project_id],
+    )[0]
+    figures = {
+        "actions": row[0],
+        "planned": int(_money(row[1])),
+        "spent": int(_money(row[2])),
+        "undated": int(row[3] or 0),
+        "objectives": row[-1],
+    }
+    figures |= {f"status:{s}": int(n or 0) for s, n in zip(statuses, row[4:-1], strict=True)}
+    return figures
+
+
+class _PlanPage(Endpoint):
+    """A page of one project's action plan: /w/<slug>/projects/<project>/plan/..."""
+
+    in_workspace = True
+    suffix = ""  # tells two measurements of one URL apart
+
+    @property
+    def label(self) -> str:
+        path = reverse(self.url_name, args=["SLUG", ZERO_UUID])
+        return path.replace("SLUG", "<slug>").replace(str(ZERO_UUID), "<project>") + self.suffix
+
+    def path(self, target: Target | None) -> str:
+        assert target is not None
+        return reverse(self.url_name, args=[target.workspace.slug, target.project.uuid])
+
+    def _check_counters(self, html: str, figures: dict[str, int]) -> None:
+        match = re.search(r'<ul id="plan-counters".*?</ul>', html, re.S)
+        if match is None:
+            raise self._fail("the plan's totals are not shown")
+        items = re.findall(
+            r'<li(?: class="status-([a-z_]+)")?>\s*<strong>(.*?)</strong>', match.group(0)
+        )
+        plain = [_digits(value) for status, value in items if not status]
+        wanted = [str(figures[k]) for k in ("objectives", "actions", "planned", "spent")]
+        if plain != wanted:
+            raise self._fail(f"the plan's totals {plain} differ from the baseline's {wanted}")
+        statuses = {status: int(value) for status, value in items if status}
+        expected = {
+            key.removeprefix("status:"): n
+            for key, n in figures.items()
+            if key.startswith("status:") and n
+        }
+        if statuses != expected:
+            raise self._fail(f"the status counts {statuses} differ from the baseline's {expected}")
+
+    def _check_action(self, fields: dict[tuple[str, str, str], str], row: tuple[Any, ...]) -> None:
+        """``row`` starts with ACTION_COLUMNS."""
+        item = _uuid(row[0])
+        wanted: dict[str, set[str]] = {
+            "title": {row[1]},
+            "family": {row[2], row[3]},
+            "status": _labels(ActionStatus(row[4])),
+            "lead_partner": {row[8] or ""},
+        }
+        for name, allowed in wanted.items():
+            text = fields.get(("action", item, name))
+            if text not in allowed:
+                raise self._fail(f"action {item} shows {name} {text!r}, not one of {allowed}")
+        for name, value in (("start_date", row[5]), ("end_date", row[6])):
+            text = fields.get(("action", item, name))
+            if text is None or _date_parts(text) != _expected_date_parts(value):
+                raise self._fail(f"action {item} shows {name} {text!r}, not {value}")
+        text = fields.get(("action", item, "budget_planned"))
+        if text is None or _digits(text) != _digits(f"{_money(row[7]):.2f}"):
+            raise self._fail(f"action {item} shows a budget of {text!r}, not {row[7]}")
+
+
+class PlanBoard(_PlanPage):
+    """Objectives in six TRACER columns, each with all its actions as cards."""
+
+    url_name = "plan_board"
+
+    def baseline(self, target: Target | None) -> Fetched:
+        assert target is not None
+        a, o, s, f = _t(Action), _t(Objective), _t(TracerStage), _t(MixFamily)
+        lp = _t(PartnerOrganisation)
+        rows = fetch(
+            f"""
+            SELECT o.uuid, o.title, s.code, {ACTION_COLUMNS}
+            FROM {o} o JOIN {s} s ON s.id = o.stage_id
+            LEFT JOIN {a} a ON a.objective_id = o.id AND a.project_id = o.project_id
+            LEFT JOIN {f} f ON f.id = a.family_id
+            LEFT JOIN {lp} lp ON lp.id = a.lead_partner_id
+            WHERE o.project_id = %s
+            ORDER BY s.position, o.priority, o.id, a.priority, a.id
+            """,
+            [target.project.pk],
+        )
+        return Fetched(rows, _counters(target.project.pk))
+
+    def shown(self, content: bytes, fetched: Fetched) -> int:
+        html = content.decode()
+        self._check_counters(html, fetched.figures)
+        objectives = list(dict.fromkeys(_uuid(row[0]) for row in fetched.rows))
+        if re.findall(r'<article id="objective-([0-9a-f-]{36})-card"', html) != objectives:
+            raise self._fail("the objectives differ from the baseline's")
+        actions = [row[3:] for row in fetched.rows if row[3] is not None]
+        shown = re.findall(r'<article id="action-([0-9a-f-]{36})-card"', html)
+        if shown != [_uuid(row[0]) for row in actions]:
+            raise self._fail("the action cards differ from the baseline's")
+        fields = _fields(html)
+        for row in fetched.rows:
+            if fields.get(("objective", _uuid(row[0]), "title")) != row[1]:
+                raise self._fail(f"objective {row[1]!r} is not shown")
+        for row in actions:
+            self._check_action(fields, row)
+        return len(shown)
+
+
+class PlanTablePartial(_PlanPage):
+    """The table's results, as HTMX asks for them: the first 50 actions in the default order."""
+
+    url_name = "plan_table"
+    suffix = " [HX-Request]"
+    headers: ClassVar[dict[str, str]] = {"HX-Request": "true"}
+
+    def baseline(self, target: Target | None) -> Fetched:
+        assert target is not None
+        a, o, s, f = _t(Action), _t(Objective), _t(TracerStage), _t(MixFamily)
+        lp = _t(PartnerOrganisation)
+        pk = target.project.pk
+        total = fetch(f"SELECT COUNT(*) FROM {a} WHERE project_id = %s", [pk])[0][0]
+        rows = fetch(
+            f"""
+            SELECT {ACTION_COLUMNS}, s.letter, s.label_en, s.label_fr
+            FROM {a} a JOIN {o} o ON o.id = a.objective_id
+            JOIN {s} s ON s.id = o.stage_id
+            JOIN {f} f ON f.id = a.family_id
+            LEFT JOIN {lp} lp ON lp.id = a.lead_partner_id
+            WHERE a.project_id = %s
+            ORDER BY s.position, f.position, a.id
+            LIMIT %s
+            """,
+            [pk, TABLE_PAGE_SIZE],
+        )
+        return Fetched(rows, {"total": total})
+
+    def shown(self, content: bytes, fetched: Fetched) -> int:
+        html = content.decode()
+        if "<html" in html or 'id="plan-counters"' in html:
+            raise self._fail("answered the whole page, not the results partial")
+        total = re.search(r'<p class="muted">\s*(\d+)\s', html)
+        if total is None or int(total.group(1)) != fetched.figures["total"]:
+            raise self._fail("the number of actions differs from the baseline's")
+        rows = _segments(html, r'<tr id="action-([0-9a-f-]{36})-row"', "</tr>")
+        if list(rows) != [_uuid(row[0]) for row in fetched.rows]:
+            raise self._fail("the listed rows differ from the baseline's")
+        fields = _fields(html)
+        for row in fetched.rows:
+            self._check_action(fields, row)
+            letter, stage_labels = row[9], row[10:12]
+            if not any(
+                f'title="{escape(label)}">{letter}</span> {escape(label)}' in rows[_uuid(row[0])]
+                for label in stage_labels
+            ):
+                raise self._fail(f"action {_uuid(row[0])}: its stage is not shown")
+        return len(rows)
+
+
+class PlanMatrix(_PlanPage):
+    """TRACER stages x mix families: actions (dropped ones aside) and planned budget per cell."""
+
+    url_name = "plan_matrix"
+
+    def baseline(self, target: Target | None) -> Fetched:
+        assert target is not None
+        a, o, s, f = _t(Action), _t(Objective), _t(TracerStage), _t(MixFamily)
+        rows = fetch(
+            f"""
+            SELECT s.code, f.code, COALESCE(c.n, 0), COALESCE(c.budget, 0)
+            FROM {s} s CROSS JOIN {f} f
+            LEFT JOIN (
+              SELECT o.stage_id, a.family_id, COUNT(*) AS n, SUM(a.budget_planned) AS budget
+              FROM {a} a JOIN {o} o ON o.id = a.objective_id
+              WHERE a.project_id = %s AND a.status <> %s
+              GROUP BY o.stage_id, a.family_id
+            ) c ON c.stage_id = s.id AND c.family_id = f.id
+            ORDER BY s.position, f.position
+            """,
+            [target.project.pk, ActionStatus.DROPPED.value],
+        )
+        return Fetched(rows, _counters(target.project.pk))
+
+    def shown(self, content: bytes, fetched: Fetched) -> int:
+        html = content.decode()
+        self._check_counters(html, fetched.figures)
+        cells = []
+        for kind, stage, family, inner in re.findall(
+            r'<td class="(gap|filled)" data-stage="([^"]+)" data-family="([^"]+)">(.*?)</td>',
+            html,
+            re.S,
+        ):
+            count = re.search(r"<strong>(\d+)</strong>", inner)
+            budget = re.search(r"<small>(.*?) €</small>", inner)
+            if kind == "gap":
+                cells.append((stage, family, 0, 0))
+            elif count and budget:
+                cells.append((stage, family, int(count.group(1)), int(_digits(budget.group(1)))))
+            else:
+                raise self._fail(f"the cell {stage} x {family} shows no count or budget")
+        wanted = [(s, f, int(n), int(_money(b))) for s, f, n, b in fetched.rows]
+        if cells != wanted:
+            raise self._fail("the matrix differs from the baseline's")
+        return len(cells)
+
+
+class PlanTimeline(_PlanPage):
+    """Bars of the dated actions, grouped by TRACER stage; how many have no date."""
+
+    url_name = "plan_timeline"
+
+    def baseline(self, target: Target | None) -> Fetched:
+        assert target is not None
+        a, o, s = _t(Action), _t(Objective), _t(TracerStage)
+        rows = fetch(
+            f"""
+            SELECT a.uuid, a.title, a.status, a.start_date, a.end_date
+            FROM {a} a JOIN {o} o ON o.id = a.objective_id
+            JOIN {s} s ON s.id = o.stage_id
+            WHERE a.project_id = %s AND a.start_date IS NOT NULL
+            ORDER BY s.position, a.start_date, a.id
+            """,
+            [target.project.pk],
+        )
+        return Fetched(rows, _counters(target.project.pk))
+
+    def shown(self, content: bytes, fetched: Fetched) -> int:
+        html = content.decode()
+        self._check_counters(html, fetched.figures)
+        bars = re.findall(
+            r'<a href="[^"]*/actions/([0-9a-f-]{36})/">(.*?)</a></div>\s*'
+            r'<div class="tl-track" role="cell"><span class="tl-bar status-([a-z_]+)"[^>]*>'
+            r"(.*?)</span>",
+            html,
+            re.S,
+        )
+        shown = [(item, unescape(title), status) for item, title, status, _dates in bars]
+        if shown != [(_uuid(r[0]), r[1], r[2]) for r in fetched.rows]:
+            raise self._fail("the bars differ from the baseline's")
+        for (_item, _title, _status, dates), row in zip(bars, fetched.rows, strict=True):
+            start, _arrow, end = unescape(dates).partition("→")
+            if _date_parts(start) != _expected_date_parts(row[3]) or _date_parts(
+                end
+            ) != _expected_date_parts(row[4] or row[3]):
+                raise self._fail(f"the bar of {row[1]!r} shows {dates!r}")
+        undated = re.search(r"(\d+) actions? ha(?:s|ve) no start date", html)
+        if (int(undated.group(1)) if undated else 0) != fetched.figures["undated"]:
+            raise self._fail("the number of undated actions differs from the baseline's")
+        return len(shown)
+
+
+class PlanPoll(_PlanPage):
+    """The co-editors' poll when nothing changed: 204, no body."""
+
+    url_name = "plan_changes"
+    suffix = " [204]"
+    status = 204
+
+    def path(self, target: Target | None) -> str:
+        assert target is not None
+        revision = fetch(
+            f"SELECT plan_revision FROM {_t(Project)} WHERE id = %s", [target.project.pk]
+        )[0][0]
+        query = urlencode({"view": "board", "rev": revision, "p": NO_PRESENCE})
+        return f"{super().path(target)}?{query}"
+
+    def baseline(self, target: Target | None) -> Fetched:
+        assert target is not None
+        sql = f"SELECT plan_revision FROM {_t(Project)} WHERE id = %s"
+        return Fetched(fetch(sql, [target.project.pk]))
+
+    def shown(self, content: bytes, fetched: Fetched) -> int:
+        if content:
+            raise self._fail("answered a body while nothing changed")
+        return 0
 
 
 # --- Reference API ---------------------------------------------------------------------------
@@ -263,7 +656,7 @@ class ReferenceApi(Endpoint):
         self.computed = set(computed)  # fields the serializer computes, not from the database
         self.children = children
 
-    def baseline(self, workspace: Workspace | None) -> Fetched:
+    def baseline(self, target: Target | None) -> Fetched:
         return Fetched(fetch(self.sql))
 
     def _expected(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -391,7 +784,17 @@ def _reference_apis() -> list[ReferenceApi]:
 
 def endpoints() -> list[Endpoint]:
     """Every measured endpoint, in the order of the printed table."""
-    return [WorkspaceHome(), TerritoryList(), ProjectList(), *_reference_apis()]
+    return [
+        WorkspaceHome(),
+        TerritoryList(),
+        ProjectList(),
+        PlanBoard(),
+        PlanTablePartial(),
+        PlanMatrix(),
+        PlanTimeline(),
+        PlanPoll(),
+        *_reference_apis(),
+    ]
 
 
 def _walk(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, str | None]]:

@@ -1,5 +1,9 @@
 """The measurements: query counts at 1 and at 200 rows, then wall times against the baselines.
 
+Then, on the timed action plan: the bytes of the table's HTMX partial against the full table
+page, and the wall time and queries of one inline save (a new title, posted with the version it
+started from). Targets are reported, not enforced.
+
 Used by ``python -m bench`` (on the benchmark's own database) and by ``tests/ops/test_bench.py``
 (on the test database, size XS). Nothing here asserts on speed; a result is "ok" when every
 endpoint issues the same number of queries at 1 row as at 200 rows.
@@ -12,6 +16,7 @@ import gc
 import os
 import platform
 import statistics
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -25,12 +30,29 @@ from django.db import connection, transaction
 from django.db.models import ForeignKey, Max, Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import escape
 
 from bench.dataset import build_dataset, build_probe
-from bench.endpoints import BenchError, Endpoint, endpoints, fetch, reference_url_names
-from bench.sizes import PROBE_ROWS, Size
-from core.models import User, Workspace
+from bench.endpoints import (
+    BenchError,
+    Endpoint,
+    PlanTablePartial,
+    Target,
+    endpoints,
+    fetch,
+    reference_url_names,
+)
+from bench.sizes import (
+    MIN_RUNS,
+    PARTIAL_MAX_BYTES_SHARE,
+    PROBE_ROWS,
+    TABLE_PARTIAL_MAX_RATIO,
+    Size,
+)
+from core.models import User
 from core.reference import ReferenceItem
+from mix.models import Action
 
 
 def _quiet(message: str) -> None:
@@ -47,6 +69,8 @@ class EndpointResult:
     baseline_ms: float
     queries: dict[int, int] = field(default_factory=dict)  # probe rows -> queries per request
     probe_rows: dict[int, int] = field(default_factory=dict)  # probe rows -> rows shown
+    runs: int = 0  # timed runs (fewer than the size's repeat for a slow endpoint)
+    status: int = 200
 
     @property
     def ratio(self) -> float:
@@ -62,6 +86,8 @@ class EndpointResult:
             "path": self.path,
             "rows": self.rows,
             "total_rows": self.total_rows,
+            "status": self.status,
+            "runs": self.runs,
             "median_ms": round(self.median_ms, 4),
             "baseline_ms": round(self.baseline_ms, 4),
             "ratio": round(self.ratio, 2),
@@ -81,6 +107,9 @@ class BenchResult:
     dataset: dict[str, int]
     measured_workspace: dict[str, Any]
     endpoints: list[EndpointResult]
+    table_bytes: dict[str, Any] = field(default_factory=dict)
+    inline_save: dict[str, Any] = field(default_factory=dict)
+    targets: list[dict[str, Any]] = field(default_factory=list)
     duration_s: float = 0.0
 
     @property
@@ -98,6 +127,9 @@ class BenchResult:
             "dataset": self.dataset,
             "measured_workspace": self.measured_workspace,
             "endpoints": [e.as_json() for e in self.endpoints],
+            "table_bytes": self.table_bytes,
+            "inline_save": self.inline_save,
+            "targets": self.targets,
             "ok": self.ok,
             "duration_s": round(self.duration_s, 1),
             "python": platform.python_version(),
@@ -187,19 +219,61 @@ def logged_in(user: User) -> Client:
     return client
 
 
-def _get(client: Client, path: str) -> bytes:
-    response = client.get(path)
-    if response.status_code != 200:
-        raise BenchError(f"{path} answered {response.status_code}")
+def _get(
+    client: Client, path: str, *, headers: dict[str, str] | None = None, status: int = 200
+) -> bytes:
+    response = client.get(path, headers=headers)
+    if response.status_code != status:
+        raise BenchError(f"{path} answered {response.status_code}, not {status}")
     return response.content
 
 
-def count_queries(client: Client, path: str) -> tuple[int, bytes]:
+def _request(endpoint: Endpoint, client: Client, path: str) -> bytes:
+    return _get(client, path, headers=endpoint.headers, status=endpoint.status)
+
+
+def count_queries(endpoint: Endpoint, client: Client, path: str) -> tuple[int, bytes]:
     """Queries of one request, once the session and caches are warm."""
-    _get(client, path)
+    _request(endpoint, client, path)
     with CaptureQueriesContext(connection) as captured:
-        content = _get(client, path)
+        content = _request(endpoint, client, path)
     return len(captured.captured_queries), content
+
+
+def budgeted(one_call_s: float, warmup: int, repeat: int, seconds: float) -> tuple[int, int]:
+    """Warm-up and timed runs, fewer when ``repeat`` calls would take more than ``seconds``."""
+    if one_call_s * repeat <= seconds:
+        return warmup, repeat
+    runs = min(repeat, max(MIN_RUNS, int(seconds / one_call_s)))
+    return min(warmup, max(1, runs // 10)), runs
+
+
+def _timed(calls: Callable[[], None]) -> None:
+    """Run ``calls`` with the garbage collector off, as timeit does."""
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        calls()
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def time_calls(measured: Callable[[], object], *, warmup: int, repeat: int) -> list[float]:
+    """Seconds per call; GC off, as timeit."""
+    for _ in range(warmup):
+        measured()
+    seconds: list[float] = []
+
+    def run() -> None:
+        for _ in range(repeat):
+            start = perf_counter()
+            measured()
+            seconds.append(perf_counter() - start)
+
+    _timed(run)
+    return seconds
 
 
 def time_pair(
@@ -209,12 +283,10 @@ def time_pair(
     for _ in range(warmup):
         measured()
         baseline()
-    gc.collect()
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        first: list[float] = []
-        second: list[float] = []
+    first: list[float] = []
+    second: list[float] = []
+
+    def run() -> None:
         for _ in range(repeat):
             start = perf_counter()
             measured()
@@ -223,9 +295,8 @@ def time_pair(
             end = perf_counter()
             first.append(middle - start)
             second.append(end - middle)
-    finally:
-        if enabled:
-            gc.enable()
+
+    _timed(run)
     return first, second
 
 
@@ -237,10 +308,10 @@ def _database() -> dict[str, str]:
     return {"vendor": connection.vendor, "version": version}
 
 
-def _probe(endpoint: Endpoint, client: Client, workspace: Workspace | None) -> tuple[int, int]:
+def _probe(endpoint: Endpoint, client: Client, target: Target | None) -> tuple[int, int]:
     """Queries per request, and the rows shown (checked against the baseline)."""
-    queries, content = count_queries(client, endpoint.path(workspace))
-    return queries, endpoint.shown(content, endpoint.baseline(workspace))
+    queries, content = count_queries(endpoint, client, endpoint.path(target))
+    return queries, endpoint.shown(content, endpoint.baseline(target))
 
 
 # endpoint label -> probe rows -> (queries per request, rows shown)
@@ -266,15 +337,105 @@ def probe_reference_api(apis: list[Endpoint]) -> Probes:
 
 
 def probe_pages(pages: list[Endpoint], seed: int) -> Probes:
-    """Query counts of the pages in a workspace with 1, then 200, territories and projects."""
+    """Query counts of the pages in a workspace with 1, then 200, territories and projects,
+    whose plan has as many actions."""
     probes: Probes = {e.label: {} for e in pages}
     for rows in PROBE_ROWS:
         probe = build_probe(rows, seed)
         slug = probe.plans[0].slug
         client = logged_in(probe.owners[slug])
+        target = Target(probe.workspaces[slug], probe.plan_projects[slug])
         for endpoint in pages:
-            probes[endpoint.label][rows] = _probe(endpoint, client, probe.workspaces[slug])
+            probes[endpoint.label][rows] = _probe(endpoint, client, target)
     return probes
+
+
+# --- The action plan: bytes of the table partial, inline saves --------------------------------
+
+
+def measure_table_bytes(client: Client, target: Target) -> dict[str, Any]:
+    """Bytes of the table's results partial (an HTMX request) and of the whole table page."""
+    path = PlanTablePartial().path(target)
+    partial_page = _get(client, path, headers=PlanTablePartial.headers)
+    full_page = _get(client, path)
+    return {
+        "path": path,
+        "partial_bytes": len(partial_page),
+        "full_page_bytes": len(full_page),
+        "share": round(len(partial_page) / len(full_page), 3),
+    }
+
+
+def measure_inline_save(
+    client: Client, target: Target, *, warmup: int, repeat: int, seconds: float
+) -> dict[str, Any]:
+    """POST a new title to the first action's title field, each time with its current version.
+
+    The client sends ``HX-Request`` as the inline editor does, and gets the saved field back.
+    """
+    table = Action._meta.db_table
+    found = fetch(
+        f"SELECT uuid, version, title FROM {table} WHERE project_id = %s ORDER BY id LIMIT 1",
+        [target.project.pk],
+    )
+    if not found:
+        raise BenchError("the timed plan has no action to save")
+    item, version, title = found[0]
+    item = str(uuid.UUID(str(item)))
+    path = reverse("action_field", args=[target.workspace.slug, item, "title"])
+    state = {"version": version, "saves": 0}
+
+    def save() -> None:
+        state["saves"] += 1
+        new = f"{title[:150]} (v{state['saves']})"
+        response = client.post(
+            path, {"title": new, "version": state["version"]}, headers={"HX-Request": "true"}
+        )
+        if response.status_code != 200 or escape(new) not in response.content.decode():
+            raise BenchError(f"saving {path} answered {response.status_code}")
+        state["version"] += 1
+
+    start = perf_counter()
+    save()
+    warmup, repeat = budgeted(perf_counter() - start, warmup, repeat, seconds)
+    with CaptureQueriesContext(connection) as captured:
+        save()
+    # Counted now: the next request empties the connection's query log (reset_queries).
+    queries = len(captured.captured_queries)
+    seconds_per_save = time_calls(save, warmup=warmup, repeat=repeat)
+    stored = fetch(
+        f"SELECT version FROM {table} WHERE project_id = %s ORDER BY id LIMIT 1",
+        [target.project.pk],
+    )[0][0]
+    if stored != state["version"]:
+        raise BenchError(f"{state['saves']} saves left version {stored}, not {state['version']}")
+    return {
+        "path": path,
+        "field": "title",
+        "runs": repeat,
+        "median_ms": round(statistics.median(seconds_per_save) * 1000, 4),
+        "queries": queries,
+    }
+
+
+def check_targets(
+    results: list[EndpointResult], table_bytes: dict[str, Any]
+) -> list[dict[str, Any]]:
+    partial_result = next(e for e in results if e.label == PlanTablePartial().label)
+    return [
+        {
+            "what": "table partial time / raw-SQL baseline",
+            "value": round(partial_result.ratio, 2),
+            "max": TABLE_PARTIAL_MAX_RATIO,
+            "met": partial_result.ratio <= TABLE_PARTIAL_MAX_RATIO,
+        },
+        {
+            "what": "table partial bytes / full table page bytes",
+            "value": table_bytes["share"],
+            "max": PARTIAL_MAX_BYTES_SHARE,
+            "met": table_bytes["share"] <= PARTIAL_MAX_BYTES_SHARE,
+        },
+    ]
 
 
 def run_benchmark(
@@ -304,22 +465,26 @@ def run_benchmark(
     probes |= probe_pages(pages, seed)
 
     plan = data.plans[0]
-    workspace = data.workspaces[plan.slug]
+    timed = Target(data.workspaces[plan.slug], data.plan_projects[plan.slug])
     owner = logged_in(data.owners[plan.slug])
     anonymous = Client()
     results = []
     for endpoint in measured:
-        progress(f"Timing {endpoint.label} ({warmup} warm-up + {repeat} runs)")
-        target = workspace if endpoint.in_workspace else None
+        target = timed if endpoint.in_workspace else None
         client = owner if endpoint.in_workspace else anonymous
         path = endpoint.path(target)
+        start = perf_counter()
+        content = _request(endpoint, client, path)
         fetched = endpoint.baseline(target)
-        shown = endpoint.shown(_get(client, path), fetched)
+        one_call_s = perf_counter() - start
+        shown = endpoint.shown(content, fetched)
+        runs = budgeted(one_call_s, warmup, repeat, size.seconds_per_endpoint)
+        progress(f"Timing {endpoint.label} ({runs[0]} warm-up + {runs[1]} runs)")
         page_s, baseline_s = time_pair(
-            partial(_get, client, path),
+            partial(_request, endpoint, client, path),
             partial(endpoint.baseline, target),
-            warmup=warmup,
-            repeat=repeat,
+            warmup=runs[0],
+            repeat=runs[1],
         )
         results.append(
             EndpointResult(
@@ -331,8 +496,16 @@ def run_benchmark(
                 baseline_ms=statistics.median(baseline_s) * 1000,
                 queries={n: q for n, (q, _shown) in probes[endpoint.label].items()},
                 probe_rows={n: r for n, (_q, r) in probes[endpoint.label].items()},
+                runs=runs[1],
+                status=endpoint.status,
             )
         )
+
+    progress("Measuring the table partial's bytes and inline saves")
+    table_bytes = measure_table_bytes(owner, timed)
+    inline_save = measure_inline_save(
+        owner, timed, warmup=warmup, repeat=repeat, seconds=size.seconds_per_endpoint
+    )
 
     return BenchResult(
         size=size.name,
@@ -341,7 +514,15 @@ def run_benchmark(
         repeat=repeat,
         database=_database(),
         dataset=data.counts(),
-        measured_workspace={"slug": plan.slug, "name": plan.name, **asdict(plan.shape)},
+        measured_workspace={
+            "slug": plan.slug,
+            "name": plan.name,
+            **asdict(plan.shape),
+            "plan_project": {"uuid": str(timed.project.uuid), "name": timed.project.name},
+        },
         endpoints=results,
+        table_bytes=table_bytes,
+        inline_save=inline_save,
+        targets=check_targets(results, table_bytes),
         duration_s=perf_counter() - started,
     )

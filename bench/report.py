@@ -19,15 +19,19 @@ def table(result: dict[str, Any]) -> str:
     dataset = ", ".join(f"{n} {kind}" for kind, n in result["dataset"].items())
     lines = [
         f"Territoria benchmark: size {result['size']}, seed {result['seed']}, "
-        f"{db['version']}, median of {result['repeat']} runs after {result['warmup']} warm-up",
+        f"{db['version']}, median of up to {result['repeat']} runs after {result['warmup']} "
+        "warm-up (slow endpoints: fewer runs)",
         f"Dataset: {dataset}",
         f"Pages timed in workspace {ws['slug']} ({ws['territories']} territories, "
-        f"{ws['projects']} projects), as its owner. Ratio = median / raw-SQL baseline median.",
+        f"{ws['projects']} projects), as its owner; plan pages on project "
+        f"{ws['plan_project']['name']!r} ({ws['plan_actions']} actions, "
+        f"{ws['plan_objectives']} objectives). Ratio = median / raw-SQL baseline median.",
         "",
     ]
     header = (
         "endpoint",
         "rows",
+        "runs",
         "median ms",
         "baseline ms",
         "ratio",
@@ -43,6 +47,7 @@ def table(result: dict[str, Any]) -> str:
             (
                 e["endpoint"],
                 shown,
+                str(e["runs"]),
                 f"{e['median_ms']:.2f}",
                 f"{e['baseline_ms']:.3f}",
                 f"{e['ratio']:.1f}x",
@@ -58,6 +63,19 @@ def table(result: dict[str, Any]) -> str:
         lines.append("  ".join(cells).rstrip())
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
+    lines.append("")
+    save, size = result["inline_save"], result["table_bytes"]
+    lines.append(
+        f"Inline save (POST {save['field']} with its version, HX-Request): median "
+        f"{save['median_ms']:.2f} ms over {save['runs']} runs, {save['queries']} queries per save."
+    )
+    lines.append(
+        f"Table partial: {size['partial_bytes']:,} bytes; full table page: "
+        f"{size['full_page_bytes']:,} bytes ({size['share']:.2f}x)."
+    )
+    for target in result["targets"]:
+        verdict = "met" if target["met"] else "MISSED"
+        lines.append(f"Target {target['what']} <= {target['max']}: {target['value']} -> {verdict}")
     lines.append("")
     bad = [e["endpoint"] for e in result["endpoints"] if not e["n_plus_one_free"]]
     if bad:

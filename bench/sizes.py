@@ -9,13 +9,24 @@ DEFAULT_SEED = 4242
 # Query counts are taken at these numbers of rows: equal counts mean no N+1.
 PROBE_ROWS = (1, 200)
 
+# Targets of the action plan (reported, never enforced: a miss is printed, the exit status only
+# reflects N+1s and untrustworthy measurements).
+TABLE_PARTIAL_MAX_RATIO = 5.0  # the table's HTMX partial, against its raw-SQL baseline
+PARTIAL_MAX_BYTES_SHARE = 0.3  # bytes of that partial, against the full table page
+
 
 @dataclass(frozen=True)
 class Size:
     """How big the dataset is and how hard each endpoint is measured.
 
-    ``territories``, ``projects`` and ``members`` are per-workspace ranges (inclusive). The first
-    workspace takes the top of every range: it is the one whose pages are timed.
+    ``territories``, ``projects``, ``members`` and ``partners`` are per-workspace ranges
+    (inclusive). The first workspace takes the top of every range: it is the one whose pages are
+    timed, and its first active project holds the timed action plan (``plan_actions`` actions
+    over ``plan_objectives`` objectives). Every other project gets ``actions_per_project``.
+
+    ``warmup`` and ``repeat`` are the runs per endpoint; an endpoint slower than
+    ``seconds_per_endpoint / repeat`` gets fewer runs (never fewer than ``MIN_RUNS``), so that
+    a 5,000-action board does not take an hour. The table says how many runs each one got.
     """
 
     name: str
@@ -25,14 +36,34 @@ class Size:
     members: tuple[int, int]
     warmup: int
     repeat: int
+    partners: tuple[int, int] = (2, 4)
+    plan_objectives: int = 12
+    plan_actions: int = 30
+    actions_per_project: tuple[int, int] = (0, 3)
+    seconds_per_endpoint: float = 2.0
 
+
+MIN_RUNS = 5
 
 SIZES: dict[str, Size] = {
     size.name: size
     for size in (
         # For the test suite: seconds, not minutes.
         Size("XS", 2, territories=(3, 6), projects=(2, 4), members=(2, 3), warmup=1, repeat=3),
-        Size("S", 5, territories=(10, 40), projects=(5, 25), members=(2, 6), warmup=5, repeat=50),
+        Size(
+            "S",
+            5,
+            territories=(10, 40),
+            projects=(5, 25),
+            members=(2, 6),
+            warmup=5,
+            repeat=50,
+            partners=(4, 15),
+            plan_objectives=30,
+            plan_actions=500,
+            actions_per_project=(0, 4),
+            seconds_per_endpoint=5.0,
+        ),
         Size(
             "L",
             50,
@@ -41,6 +72,11 @@ SIZES: dict[str, Size] = {
             members=(2, 12),
             warmup=10,
             repeat=200,
+            partners=(8, 40),
+            plan_objectives=60,
+            plan_actions=5000,
+            actions_per_project=(0, 6),
+            seconds_per_endpoint=30.0,
         ),
     )
 }

@@ -148,3 +148,47 @@ SENTENCES = [
     "Les étudiants partent après leur diplôme ; les entreprises peinent à recruter.",
     "Une destination nature qui veut allonger sa saison.",
 ]
+PARTNERS = [
+    "Office de tourisme de {place}",
+    "CCI {place}",
+    "Chambre de métiers de {place}",
+    "Agence de développement de {place}",
+    "Université de {place}",
+    "Club d'entreprises de {place}",
+    "Union commerciale de {place}",
+    "Conseil de développement de {place}",
+]
+OBJECTIVES = [
+    "Faire connaître {place} aux {target}",
+    "Attirer des {target} à {place}",
+    "Fidéliser les {target} de {place}",
+    "Donner envie aux {target} de revenir à {place}",
+    "Faire des {target} des ambassadeurs de {place}",
+    "Rendre {place} plus accueillant pour les {target}",
+]
+TARGETS = [
+    "actifs",
+    "étudiants",
+    "entreprises",
+    "touristes d'affaires",
+    "familles",
+    "jeunes diplômés",
+    "habitants",
+    "commerçants",
+]
+ACTION_VERBS = ["Lancer", "Organiser", "Créer", "Animer", "Publier", "Développer", "Refondre"]
+ACTION_THINGS = [
+    "une campagne d'affichage",
+    "un salon de l'emploi",
+    "un guide d'accueil des nouveaux arrivants",
+    "un réseau d'ambassadeurs",
+    "une vidéo de marque",
+    "un programme d'éductours",
+    "le site d'accueil des talents",
+    "une offre de conciergerie",
+    "un concours de start-up",
+    "les réseaux sociaux de la marque",
+    "une signalétique commune",
+    "un kit de marque pour les partenaires",
+]
+SEGMENTS = ["DINKs", "jeunes familles", "néo-ruraux", "cadres en reconversion", "alternants"]

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from core.roles import PERMISSIONS, can
-from core.selectors import user_workspace_memberships
+from core.selectors import unread_count, user_workspace_memberships
 
 
 class _Can:
@@ -15,10 +15,16 @@ class _Can:
         self.role = role
 
     def __getattr__(self, name: str) -> bool:
-        action = name if "." in name else name.replace("_", ".", 1)
-        if action not in PERMISSIONS:
-            raise AttributeError(name)
-        return can(self.role, action)
+        """``partner_org_manage`` -> "partner_org.manage": the dot may replace any underscore."""
+        candidates = (
+            [name]
+            if "." in name
+            else [f"{name[:i]}.{name[i + 1 :]}" for i, char in enumerate(name) if char == "_"]
+        )
+        for action in candidates:
+            if action in PERMISSIONS:
+                return can(self.role, action)
+        raise AttributeError(name)
 
     __getitem__ = __getattr__
 
@@ -33,4 +39,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     }
     if user is not None and user.is_authenticated:
         context["my_memberships"] = user_workspace_memberships(user=user)
+        if membership is not None:
+            # A callable: the template calls it (one COUNT) only where the bell is drawn.
+            context["unread_notifications"] = _UnreadCount(membership.workspace, user)
     return context
+
+
+class _UnreadCount:
+    """The bell's count, queried on first use and at most once per render."""
+
+    def __init__(self, workspace: Any, user: Any) -> None:
+        self.workspace, self.user = workspace, user
+        self.value: int | None = None
+
+    def __call__(self) -> int:
+        if self.value is None:
+            self.value = unread_count(workspace=self.workspace, user=self.user)
+        return self.value

@@ -76,6 +76,8 @@ PERMISSIONS: dict[str, Role] = {
     "comment.create": Role.PARTNER,
     "comment.update": Role.PARTNER,
     "comment.resolve": Role.PARTNER,
+    # Own comments while nobody replied; admins and owners delete any (object rule).
+    "comment.delete": Role.PARTNER,
     "notification.view": Role.VIEWER,
 }
 

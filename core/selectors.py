@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from core.models import Invitation, Membership, User, Workspace
+from core import mentions
+from core.models import Invitation, Membership, Notification, User, Workspace
 
 
 def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
@@ -38,3 +39,65 @@ def user_workspace_memberships(*, user: User) -> QuerySet[Membership]:
 def invitation_by_token(*, token: str) -> Invitation | None:
     # Unscoped on purpose: the secret token is the only key the invitee holds before joining.
     return Invitation.unscoped_objects.select_related("workspace").filter(token=token).first()
+
+
+# --- Mentions -------------------------------------------------------------------------------
+
+
+def members_by_handles(*, workspace: Workspace, handles: set[str]) -> list[Membership]:
+    """The members of ``workspace`` (and only them) named by the @handles (see core.mentions)."""
+    if not handles:
+        return []
+    return [
+        m
+        for m in membership_list(workspace=workspace)
+        if any(mentions.matches(m.user, handle) for handle in handles)
+    ]
+
+
+def member_search(
+    *,
+    workspace: Workspace,
+    query: str,
+    members: list[Membership] | None = None,
+    among: set[int] | None = None,
+    limit: int = 8,
+) -> list[tuple[Membership, str]]:
+    """Members whose handle or name starts with ``query``, with the handle to insert.
+
+    Names are slugged in Python (accents, hyphens), so this reads the workspace's members in one
+    query (or takes them as ``members``, already read). ``among`` narrows to these membership ids
+    (the members who can see a project); handles stay unique across the whole workspace.
+    """
+    if members is None:
+        members = list(membership_list(workspace=workspace))
+    handles = mentions.preferred_handles(members)
+    found = [
+        (m, handles[m.user_id])
+        for m in members
+        if (among is None or m.pk in among) and mentions.search_matches(m.user, query)
+    ]
+    return found[:limit]
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+def unread_count(*, workspace: Workspace, user: User) -> int:
+    """The bell: one COUNT on the (workspace, recipient, read_at) index."""
+    return Notification.objects.filter(
+        workspace=workspace, recipient=user, read_at__isnull=True
+    ).count()
+
+
+def notification_list(*, workspace: Workspace, user: User) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(workspace=workspace, recipient=user)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def notification_get(*, workspace: Workspace, user: User, uuid: object) -> Notification | None:
+    """One of ``user``'s own notifications; other people's do not exist for them."""
+    return Notification.objects.filter(workspace=workspace, recipient=user, uuid=uuid).first()

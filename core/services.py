@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
-from core.models import Invitation, Membership, User, Workspace
+from core.models import Invitation, Membership, Notification, User, Workspace
 from core.roles import Role
 from core.tenancy import assert_same_workspace, workspace_scope
 
@@ -168,3 +169,65 @@ def membership_remove(
         if _owner_count(workspace) <= 1:
             raise ValidationError(_("A workspace needs at least one owner."))
     membership.delete()
+
+
+# --- Notifications (the bell) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_create_many(
+    *,
+    actor: User | None,
+    workspace: Workspace,
+    recipients: Iterable[User],
+    verb: str,
+    text: str,
+    url: str,
+) -> list[Notification]:
+    """One notification per recipient who is a member of ``workspace`` (others are dropped).
+
+    ``text`` is what the notification is about (a title, an excerpt), in the author's words; the
+    sentence around it ("Claire mentioned you") is built from ``verb`` when it is shown, in the
+    reader's language. Call it after commit (``transaction.on_commit``), never inside the
+    transaction that caused it.
+    """
+    wanted = {user.pk for user in recipients if actor is None or user.pk != actor.pk}
+    if not wanted:
+        return []
+    members = Membership.objects.filter(workspace=workspace, user_id__in=wanted).values_list(
+        "user_id", flat=True
+    )
+    return Notification.objects.bulk_create(
+        Notification(
+            workspace=workspace,
+            recipient_id=user_id,
+            actor=actor,
+            verb=verb,
+            text=text[:300],
+            url=url[:500],
+        )
+        for user_id in sorted(set(members))
+    )
+
+
+@transaction.atomic
+def notification_mark_read(
+    *, actor: User, workspace: Workspace, notification: Notification
+) -> Notification:
+    assert_same_workspace(workspace, notification)
+    if notification.recipient_id != actor.pk:
+        raise PermissionDenied(_("This notification is not yours."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, actor: User, workspace: Workspace) -> int:
+    """Mark every unread notification of ``actor`` in ``workspace`` as read; how many were."""
+    return Notification.objects.filter(
+        workspace=workspace, recipient=actor, read_at__isnull=True
+    ).update(read_at=timezone.now())

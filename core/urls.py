@@ -52,6 +52,14 @@ workspace_urlpatterns = [
         name="invitation_revoke",
     ),
     path("settings/", views.workspace_settings, name="workspace_settings"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/bell/", views.notification_bell, name="notification_bell"),
+    path("notifications/read/", views.notification_read_all, name="notification_read_all"),
+    path(
+        "notifications/<uuid:notification_uuid>/read/",
+        views.notification_read,
+        name="notification_read",
+    ),
 ]
 
 urlpatterns = [

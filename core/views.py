@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -246,6 +248,61 @@ def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse
             request, "core/invitation_signup.html", {"form": form, "invitation": invitation}
         )
     return render(request, "core/invitation_signup.html", {"form": form, "invitation": invitation})
+
+
+# --- Notifications (the bell) ---------------------------------------------------------------
+
+NOTIFICATIONS_PAGE_SIZE = 25
+
+
+@require_action("notification.view")
+def notification_list(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
+    """The member's notifications in this workspace, newest first."""
+    notifications = selectors.notification_list(workspace=request.workspace, user=request.user)
+    page = Paginator(notifications, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_page(request, "core/notifications.html", {"page": page}, partial="results")
+
+
+@require_POST
+@require_action("notification.view")
+def notification_read(
+    request: WorkspaceRequest, workspace_slug: str, notification_uuid: str
+) -> HttpResponse:
+    """Mark one notification read and go where it points."""
+    notification = selectors.notification_get(
+        workspace=request.workspace, user=request.user, uuid=notification_uuid
+    )
+    if notification is None:
+        raise Http404
+    services.notification_mark_read(
+        actor=request.user, workspace=request.workspace, notification=notification
+    )
+    url = notification.url
+    if not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        url = reverse("notification_list", args=[workspace_slug])
+    return redirect(url)
+
+
+@require_POST
+@require_action("notification.view")
+def notification_read_all(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
+    count = services.notification_mark_all_read(actor=request.user, workspace=request.workspace)
+    if count:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect_after_success(request, reverse("notification_list", args=[workspace_slug]))
+
+
+@never_cache
+@require_GET
+@require_action("notification.view")
+def notification_bell(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
+    """The header's bell, polled every 30 s: 204 while the count the page shows is still right."""
+    count = selectors.unread_count(workspace=request.workspace, user=request.user)
+    if request.GET.get("n") == str(count):
+        return HttpResponse(status=204)
+    return render(request, "core/_bell.html", {"unread_notifications": count})
 
 
 @never_cache

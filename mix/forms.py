@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from governance.models import PartnerOrganisation
 from mix.models import Action, ActionStatus, MixFamily
 from territories.models import Audience, Project
 from tracer.models import Objective, Priority, TracerStage
+from tracer.reference_data import PLAN_LIBRARY
 
 
 def _members(workspace: Workspace) -> Any:
@@ -196,4 +197,32 @@ class ActionFilterForm(forms.Form):
         self.fields["partner"].queryset = PartnerOrganisation.objects.order_by("name")  # type: ignore[attr-defined]
 
 
+class LibraryImportForm(forms.Form):
+    """The TRACER stages whose library examples are imported into the plan."""
+
+    stages = forms.MultipleChoiceField(
+        label=_("TRACER stages"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one TRACER stage to import.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stages = cast(forms.MultipleChoiceField, self.fields["stages"])
+        stages.choices = [(row[0], row[0]) for row in PLAN_LIBRARY]
+
+
 __all__ = ["Action", "ActionCreateForm", "ActionFilterForm", "ObjectiveCreateForm"]
+
+
+class CommentForm(forms.Form):
+    """A new comment, a reply (``parent``) or an edit. The template draws the textarea itself."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=10_000,
+        widget=forms.Textarea,
+        error_messages={"required": _("Write something first.")},
+    )
+    parent = forms.UUIDField(required=False, widget=forms.HiddenInput)

@@ -10,12 +10,13 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from core.models import Membership
-from core.roles import Role
+from core.roles import Role, can
 from governance.models import PartnerOrganisation
-from mix.models import Action, ActionStatus, MixFamily
-from territories.models import Project
+from mix.models import Action, ActionStatus, Comment, MixFamily
+from territories.models import Audience, Project
 from territories.selectors import visible_projects
 from tracer.models import Objective, TracerStage
+from tracer.reference_data import PLAN_LIBRARY
 
 SORTS = {
     "title": ("title", "id"),
@@ -56,7 +57,12 @@ def can_edit_action(
 
 
 def action_list(
-    *, project: Project, filters: dict[str, Any] | None = None, sort: str = "stage"
+    *,
+    project: Project,
+    filters: dict[str, Any] | None = None,
+    sort: str = "stage",
+    membership: Membership | None = None,
+    full: bool = False,
 ) -> QuerySet[Action]:
     filters = filters or {}
     qs = Action.objects.filter(project=project)
@@ -82,19 +88,30 @@ def action_list(
         qs = qs.filter(Q(title__icontains=filters["q"]) | Q(description__icontains=filters["q"]))
     if filters.get("audience") or filters.get("partner"):
         qs = qs.distinct()
-    return with_details(qs).order_by(*SORTS.get(sort, SORTS["stage"]))
+    return with_details(qs, membership=membership, full=full).order_by(
+        *SORTS.get(sort, SORTS["stage"])
+    )
 
 
-def with_details(qs: QuerySet[Action]) -> QuerySet[Action]:
-    return qs.select_related(
-        "objective__stage", "family", "lead_partner", "updated_by"
-    ).prefetch_related(Prefetch("audiences"), Prefetch("contributors"))
+def with_details(
+    qs: QuerySet[Action], *, membership: Membership | None = None, full: bool = False
+) -> QuerySet[Action]:
+    """What pages show of each action. Lists skip the many-to-many fields they do not show;
+    the contributors come along for partners, whose edit rights depend on them."""
+    qs = qs.select_related("objective__stage", "family", "lead_partner", "updated_by")
+    lookups: list[Prefetch[Any]] = []
+    if full:
+        lookups.append(Prefetch("audiences"))
+    if full or (membership is not None and membership.role == Role.PARTNER):
+        lookups.append(Prefetch("contributors"))
+    return qs.prefetch_related(*lookups)
 
 
 def action_get(*, membership: Membership, uuid: Any) -> Action | None:
     return (
         with_details(
-            Action.objects.filter(uuid=uuid, project__in=visible_projects(membership=membership))
+            Action.objects.filter(uuid=uuid, project__in=visible_projects(membership=membership)),
+            full=True,
         )
         .select_related("project__territory", "objective__cycle")
         .first()
@@ -167,12 +184,12 @@ class Bar:
     width: float
 
 
-def timeline(*, project: Project) -> dict[str, Any]:
+def timeline(*, project: Project, membership: Membership | None = None) -> dict[str, Any]:
     """Gantt-like bars of dated actions, grouped by TRACER stage."""
     actions = list(
-        with_details(Action.objects.filter(project=project, start_date__isnull=False)).order_by(
-            "objective__stage__position", "start_date", "id"
-        )
+        with_details(
+            Action.objects.filter(project=project, start_date__isnull=False), membership=membership
+        ).order_by("objective__stage__position", "start_date", "id")
     )
     undated = Action.objects.filter(project=project, start_date__isnull=True).count()
     if not actions:
@@ -200,3 +217,159 @@ def timeline(*, project: Project) -> dict[str, Any]:
         stage = action.objective.stage
         groups.setdefault(stage.pk, (stage, []))[1].append(bar)
     return {"groups": list(groups.values()), "undated": undated, "months": months}
+
+
+@dataclass
+class LibraryEntry:
+    """One example objective of the plan library, with its example actions."""
+
+    stage: TracerStage
+    title: str
+    audiences: list[Audience]
+    segment: str
+    actions: list[tuple[MixFamily, str]]
+    in_plan: bool  # an objective of the project already has this title (in either language)
+
+
+def plan_library(*, project: Project, language: str) -> list[LibraryEntry]:
+    """The library of example objectives and actions, in stage order, in ``language``."""
+    fr = language.startswith("fr")
+    stages = {s.code: s for s in TracerStage.objects.all()}
+    families = {f.code: f for f in MixFamily.objects.all()}
+    audiences = {a.code: a for a in Audience.objects.all()}
+    titles = set(Objective.objects.filter(project=project).values_list("title", flat=True))
+    entries = [
+        LibraryEntry(
+            stage=stages[stage_code],
+            title=title_fr if fr else title_en,
+            audiences=[audiences[c] for c in audience_codes],
+            segment=segment,
+            actions=[(families[f], a_fr if fr else a_en) for f, a_en, a_fr in actions],
+            in_plan=bool({title_en, title_fr} & titles),
+        )
+        for stage_code, title_en, title_fr, audience_codes, segment, actions in PLAN_LIBRARY
+    ]
+    return sorted(entries, key=lambda e: e.stage.position)
+
+
+# --- Comments ---------------------------------------------------------------------------------
+
+
+def can_edit_comment(*, membership: Membership, comment: Comment) -> bool:
+    """Only its author edits a comment (whatever their role, as long as they may comment)."""
+    return (
+        comment.author_id is not None
+        and comment.author_id == membership.user_id
+        and can(membership.role, "comment.update")
+    )
+
+
+def can_delete_comment(*, membership: Membership, comment: Comment, has_replies: bool) -> bool:
+    """Its author, while nobody has replied (a reply would go with it); admins and owners any."""
+    if Role.rank(membership.role) >= Role.rank(Role.ADMIN):
+        return True
+    return (
+        not has_replies
+        and can_edit_comment(membership=membership, comment=comment)
+        and can(membership.role, "comment.delete")
+    )
+
+
+def can_resolve_thread(*, membership: Membership, root: Comment) -> bool:
+    """The thread's author, or an editor and above, resolves and reopens a thread."""
+    if not can(membership.role, "comment.resolve"):
+        return False
+    return Role.rank(membership.role) >= Role.rank(Role.EDITOR) or (
+        root.author_id is not None and root.author_id == membership.user_id
+    )
+
+
+@dataclass
+class CommentRow:
+    comment: Comment
+    can_edit: bool
+    can_delete: bool
+    has_replies: bool = False
+
+
+@dataclass
+class Thread:
+    """A top-level comment and its replies, oldest first."""
+
+    root: CommentRow
+    replies: list[CommentRow]
+    can_resolve: bool
+
+    @property
+    def resolved(self) -> bool:
+        return self.root.comment.resolved_at is not None
+
+
+def comment_thread_list(*, membership: Membership, target: Action | Objective) -> list[Thread]:
+    """The threads on an action or an objective: one query, whatever their number."""
+    kind = "action" if isinstance(target, Action) else "objective"
+    comments = list(
+        Comment.objects.filter(**{kind: target})
+        .select_related("author", "resolved_by")
+        .order_by("created_at", "id")
+    )
+    replies: dict[int, list[Comment]] = {}
+    for c in comments:
+        if c.parent_id is not None:
+            replies.setdefault(c.parent_id, []).append(c)
+
+    def row(c: Comment, has_replies: bool) -> CommentRow:
+        return CommentRow(
+            c,
+            can_edit=can_edit_comment(membership=membership, comment=c),
+            can_delete=can_delete_comment(
+                membership=membership, comment=c, has_replies=has_replies
+            ),
+            has_replies=has_replies,
+        )
+
+    return [
+        Thread(
+            root=row(c, bool(replies.get(c.pk))),
+            replies=[row(r, False) for r in replies.get(c.pk, [])],
+            can_resolve=can_resolve_thread(membership=membership, root=c),
+        )
+        for c in comments
+        if c.parent_id is None
+    ]
+
+
+def comment_row(*, membership: Membership, comment: Comment) -> CommentRow:
+    """One comment as the thread shows it (after an edit)."""
+    has_replies = comment.parent_id is None and comment.replies.exists()
+    return CommentRow(
+        comment,
+        can_edit=can_edit_comment(membership=membership, comment=comment),
+        can_delete=can_delete_comment(
+            membership=membership, comment=comment, has_replies=has_replies
+        ),
+        has_replies=has_replies,
+    )
+
+
+def comment_get(*, membership: Membership, uuid: Any) -> Comment | None:
+    """A comment on a project the member may see (partners: shared projects only)."""
+    return (
+        Comment.objects.filter(uuid=uuid, project__in=visible_projects(membership=membership))
+        .select_related("author", "resolved_by", "action__project", "objective__project", "parent")
+        .first()
+    )
+
+
+def members_who_can_see(*, project: Project, memberships: list[Membership]) -> list[Membership]:
+    """Those of ``memberships`` who see ``project``: staff roles all; partners if it is shared with
+    their organisation. At most one query."""
+    partners = [m.pk for m in memberships if m.role == Role.PARTNER]
+    shared: set[int] = set()
+    if partners:
+        shared = set(
+            Membership.objects.filter(
+                pk__in=partners, partner_organisations__shared_projects=project
+            ).values_list("pk", flat=True)
+        )
+    return [m for m in memberships if m.role != Role.PARTNER or m.pk in shared]

@@ -96,6 +96,7 @@ def action_save_field(
     name: str,
     value: Any,
     version: int,
+    original: str | None = None,
 ) -> Action:
     """One field of one action; partners only on their organisation's actions."""
     if name not in ACTION_FIELDS:
@@ -107,7 +108,13 @@ def action_save_field(
     if name == "objective" and value.project_id != action.project_id:
         raise ValidationError({name: _("Choose an objective of the same project.")})
     saved = coediting.save_field(
-        actor=actor, workspace=workspace, item=action, name=name, value=value, version=version
+        actor=actor,
+        workspace=workspace,
+        item=action,
+        name=name,
+        value=value,
+        version=version,
+        original=original,
     )
     assert isinstance(saved, Action)
     return saved

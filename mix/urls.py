@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mix import views
+from mix import views, views_comments, views_library
 
 # Included under /w/<slug:workspace_slug>/
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("projects/<uuid:project_uuid>/plan/timeline/", views.plan_timeline, name="plan_timeline"),
     path("projects/<uuid:project_uuid>/plan/changes/", views.plan_changes, name="plan_changes"),
     path("projects/<uuid:project_uuid>/plan/activity/", views.plan_activity, name="plan_activity"),
+    path(
+        "projects/<uuid:project_uuid>/plan/library/",
+        views_library.plan_library,
+        name="plan_library",
+    ),
     path(
         "projects/<uuid:project_uuid>/plan/objectives/new/",
         views.objective_create,
@@ -40,4 +45,27 @@ urlpatterns = [
         views.presence,
         name="presence",
     ),
+    # Comments (mix/views_comments.py).
+    path(
+        "actions/<uuid:action_uuid>/comments/",
+        views_comments.comment_create_action,
+        name="comment_create_action",
+    ),
+    path(
+        "objectives/<uuid:objective_uuid>/comments/",
+        views_comments.comment_create_objective,
+        name="comment_create_objective",
+    ),
+    path("comments/<uuid:comment_uuid>/edit/", views_comments.comment_edit, name="comment_edit"),
+    path(
+        "comments/<uuid:comment_uuid>/delete/",
+        views_comments.comment_delete,
+        name="comment_delete",
+    ),
+    path(
+        "comments/<uuid:comment_uuid>/resolve/",
+        views_comments.comment_resolve,
+        name="comment_resolve",
+    ),
+    path("members/search/", views_comments.member_search, name="member_search"),
 ]

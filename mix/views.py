@@ -19,11 +19,13 @@ from django.views.decorators.http import require_POST
 from core.htmx import handle_form, redirect_after_success, render_page
 from core.http import WorkspaceRequest
 from core.models import Membership
-from core.permissions import require_action
+from core.permissions import member_can, require_action
+from core.roles import Role
 from governance.models import PartnerOrganisation
 from mix import exports, selectors, services
 from mix.forms import ActionCreateForm, ActionFilterForm, ObjectiveCreateForm
 from mix.models import Action
+from mix.views_comments import comments_context
 from territories.models import Project
 from territories.selectors import project_get
 from tracer import coediting
@@ -32,6 +34,7 @@ from tracer import services as tracer_services
 from tracer.models import Objective, TracerStage
 
 TABLE_PAGE_SIZE = 50
+POLL_MAX_ITEMS = 100  # beyond this many changed items, the poll asks for a reload
 # Fields shown (and live-updated) on the board cards and table rows.
 LIVE_FIELDS = {
     "action": [
@@ -66,14 +69,22 @@ def _poller(
     }
 
 
-def _plan_context(request: WorkspaceRequest, project: Project, view: str) -> dict[str, Any]:
-    return {
-        "project": project,
-        "view": view,
-        "counters": selectors.counters(project=project),
-        "poller": _poller(request, project),
-        "org_ids": selectors.organisation_ids(membership=request.membership),
-    }
+def _plan_context(
+    request: WorkspaceRequest, project: Project, view: str, *, fragment: bool = False
+) -> dict[str, Any]:
+    """What every plan page needs; a fragment (an HTMX results update) skips the page chrome."""
+    context: dict[str, Any] = {"project": project, "view": view, "org_ids": _org_ids(request)}
+    if not fragment:
+        context["counters"] = selectors.counters(project=project)
+        context["poller"] = _poller(request, project)
+    return context
+
+
+def _org_ids(request: WorkspaceRequest) -> set[int]:
+    """The viewer's partner organisations; only partners' edit rights depend on them."""
+    if request.membership.role != Role.PARTNER:
+        return set()
+    return selectors.organisation_ids(membership=request.membership)
 
 
 @require_action("plan.view")
@@ -82,9 +93,9 @@ def plan_board(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
     project = _project_or_404(request, project_uuid)
     objectives = list(tracer_selectors.objective_list(project=project))
     actions: dict[int, list[Action]] = {}
-    for action in selectors.with_details(Action.objects.filter(project=project)).order_by(
-        "priority", "id"
-    ):
+    for action in selectors.with_details(
+        Action.objects.filter(project=project), membership=request.membership
+    ).order_by("priority", "id"):
         actions.setdefault(action.objective_id, []).append(action)
     for objective in objectives:
         objective.plan_actions = actions.get(objective.pk, [])  # type: ignore[attr-defined]
@@ -103,14 +114,16 @@ def plan_table(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
     filters = ActionFilterForm(request.GET or None, workspace=request.workspace)
     data = filters.cleaned_data if filters.is_valid() else {}
     sort = request.GET.get("sort") or "stage"
-    actions = selectors.action_list(project=project, filters=data, sort=sort)
+    actions = selectors.action_list(
+        project=project, filters=data, sort=sort, membership=request.membership
+    )
     page = Paginator(actions, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     sortless = params.copy()
     sortless.pop("sort", None)
     context = {
-        **_plan_context(request, project, "table"),
+        **_plan_context(request, project, "table", fragment=bool(request.htmx)),
         "filters": filters,
         "page": page,
         "sort": sort,
@@ -143,13 +156,10 @@ def plan_export(
     filters = ActionFilterForm(request.GET or None, workspace=request.workspace)
     data = filters.cleaned_data if filters.is_valid() else {}
     actions = selectors.action_list(
-        project=project, filters=data, sort=request.GET.get("sort") or "stage"
+        project=project, filters=data, sort=request.GET.get("sort") or "stage", full=True
     )
-    language = (
-        request.GET.get("lang")
-        if request.GET.get("lang") in {"fr", "en"}
-        else (request.LANGUAGE_CODE or "en")[:2]
-    )
+    asked = request.GET.get("lang", "")
+    language = asked if asked in {"fr", "en"} else (request.LANGUAGE_CODE or "en")[:2]
     name = f"{slugify(project.name) or 'plan'}-{_('actions')}"
     if fmt == "csv":
         response = HttpResponse(
@@ -187,7 +197,10 @@ def plan_timeline(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
     project = _project_or_404(request, project_uuid)
-    context = {**_plan_context(request, project, "timeline"), **selectors.timeline(project=project)}
+    context = {
+        **_plan_context(request, project, "timeline"),
+        **selectors.timeline(project=project, membership=request.membership),
+    }
     return render_page(request, "mix/plan_timeline.html", context)
 
 
@@ -206,7 +219,7 @@ def plan_changes(request: WorkspaceRequest, workspace_slug: str, project_uuid: A
         "project": project,
         "poller": poller,
         "view": request.GET.get("view", "board"),
-        "org_ids": selectors.organisation_ids(membership=request.membership),
+        "org_ids": _org_ids(request),
         "live_fields": LIVE_FIELDS,
     }
     if since != project.plan_revision:
@@ -215,12 +228,25 @@ def plan_changes(request: WorkspaceRequest, workspace_slug: str, project_uuid: A
         touched_objectives = (
             set().union(*changed["objective"].values()) if changed["objective"] else set()
         )
+        if len(touched_actions) + len(touched_objectives) > POLL_MAX_ITEMS:
+            # Far behind (a laptop woke up): say so rather than send the whole plan.
+            page_url = (request.htmx.current_url if request.htmx else None) or reverse(
+                "plan_board", args=[workspace_slug, project.uuid]
+            )
+            context.update(
+                changed=True,
+                too_many=True,
+                counters=selectors.counters(project=project),
+                page_url=page_url,
+            )
+            return render(request, "mix/_poll.html", context)
         context.update(
             changed=True,
             counters=selectors.counters(project=project),
             actions=list(
                 selectors.with_details(
-                    Action.objects.filter(project=project, uuid__in=touched_actions)
+                    Action.objects.filter(project=project, uuid__in=touched_actions),
+                    membership=request.membership,
                 )
             ),
             objectives=list(
@@ -357,6 +383,7 @@ OBJECTIVE_DETAIL_FIELDS = [
     "audiences",
     "segment",
     "owner",
+    "is_draft",
 ]
 
 
@@ -366,6 +393,7 @@ def action_detail(request: WorkspaceRequest, workspace_slug: str, action_uuid: A
     project = action.project
     context = {
         **_plan_context(request, project, "action"),
+        **comments_context(request, action),
         "item": action,
         "fields": ACTION_DETAIL_FIELDS,
         "history": tracer_selectors.target_change_list(project=project, target_uuid=action.uuid)[
@@ -383,9 +411,10 @@ def objective_detail(
     project = objective.project
     context = {
         **_plan_context(request, project, "objective"),
+        **comments_context(request, objective),
         "item": objective,
         "fields": OBJECTIVE_DETAIL_FIELDS,
-        "actions": selectors.with_details(objective.actions.all()).order_by("priority", "id"),  # type: ignore[attr-defined]
+        "actions": objective.actions.select_related("family").order_by("priority", "id"),
         "history": tracer_selectors.target_change_list(project=project, target_uuid=objective.uuid)[
             :50
         ],
@@ -470,7 +499,11 @@ def _field_view(
         version = -1
     if form.is_valid():
         try:
-            saved = save(value=form.cleaned_data[name], version=version)
+            saved = save(
+                value=form.cleaned_data[name],
+                version=version,
+                original=request.POST.get("original"),
+            )
         except coediting.Conflict as conflict:
             context.update(
                 current=conflict.current,
@@ -492,7 +525,12 @@ def _field_view(
     return render_page(
         request,
         template,
-        {**context, "form": form, "version": request.POST.get("version", "")},
+        {
+            **context,
+            "form": form,
+            "version": request.POST.get("version", ""),
+            "original": request.POST.get("original"),
+        },
         partial="editor",
         status=422,
     )
@@ -523,7 +561,7 @@ def action_field(
         action,
         name,
         editable=editable,
-        save=lambda value, version: services.action_save_field(
+        save=lambda value, version, original: services.action_save_field(
             actor=request.user,
             membership=request.membership,
             workspace=request.workspace,
@@ -531,6 +569,7 @@ def action_field(
             name=name,
             value=value,
             version=version,
+            original=original,
         ),
     )
 
@@ -545,30 +584,35 @@ def objective_field(
         objective,
         name,
         editable=True,
-        save=lambda value, version: tracer_services.objective_save_field(
+        save=lambda value, version, original: tracer_services.objective_save_field(
             actor=request.user,
             workspace=request.workspace,
             objective=objective,
             name=name,
             value=value,
             version=version,
+            original=original,
         ),
     )
 
 
 @require_POST
-@require_action("plan.view")
+@require_action("action.update")
 def presence(
     request: WorkspaceRequest, workspace_slug: str, kind: str, item_uuid: Any
 ) -> HttpResponse:
-    """The open editor pings every few seconds: "Claire is editing"."""
-    if kind not in {"action", "objective"}:
+    """The open editor pings every few seconds: "Claire is editing". Only editors of the item."""
+    item: Action | Objective
+    if kind == "action":
+        item = _action_or_404(request, item_uuid)
+        allowed = selectors.can_edit_action(membership=request.membership, action=item)
+    elif kind == "objective":
+        item = _objective_or_404(request, item_uuid)
+        allowed = member_can(request, "objective.update")
+    else:
         raise Http404
-    item = (
-        _action_or_404(request, item_uuid)
-        if kind == "action"
-        else _objective_or_404(request, item_uuid)
-    )
+    if not allowed:
+        raise PermissionDenied
     coediting.presence_ping(
         project=item.project, membership=request.membership, target=f"{kind}:{item.uuid}"
     )

@@ -118,6 +118,12 @@ def project_get(*, membership: Membership, uuid: Any) -> Project | None:
     )
 
 
+def project_shared_with(*, project: Project) -> QuerySet[Any]:
+    """Names of the partner organisations the project is shared with (for its page)."""
+    # Reached by its related name only, as in visible_projects(): no import of a higher layer.
+    return project.partner_organisations.order_by("name").values_list("name", flat=True)
+
+
 def cycle_list(*, project: Project) -> QuerySet[Cycle]:
     return Cycle.objects.filter(project=project).order_by("-number")
 

@@ -242,7 +242,11 @@ def project_detail(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
     project = _project_or_404(request, project_uuid)
-    context = {"project": project, "cycles": selectors.cycle_list(project=project)}
+    context = {
+        "project": project,
+        "cycles": selectors.cycle_list(project=project),
+        "shared_with": selectors.project_shared_with(project=project),
+    }
     return render_page(request, "territories/project_detail.html", context)
 
 

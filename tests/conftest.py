@@ -26,8 +26,10 @@ from core.roles import Role
 from core.tenancy import scopes_disabled, workspace_scope
 from tests.factories import (
     ActionFactory,
+    CommentFactory,
     MembershipFactory,
     ObjectiveFactory,
+    PartnerOrganisationFactory,
     ProjectFactory,
     TerritoryFactory,
     UserFactory,
@@ -216,7 +218,7 @@ def client_for(client: Any) -> Any:
 
 @pytest.fixture
 def sample(personas: Personas) -> dict[str, Any]:
-    """A territory, a micro-territory and a project in the personas' workspace."""
+    """A territory, a micro-territory, a project with a plan and a partner organisation."""
     ws = personas.workspace
     area = TerritoryFactory(workspace=ws, name="Secret Valley Area")
     micro = TerritoryFactory(
@@ -225,12 +227,20 @@ def sample(personas: Personas) -> dict[str, Any]:
     project = ProjectFactory(workspace=ws, territory=area, name="Secret Project Alpha")
     objective = ObjectiveFactory(workspace=ws, project=project, title="Secret Objective")
     action = ActionFactory(workspace=ws, objective=objective, title="Secret Action")
+    # The owner's comment: the other members may read it, not edit it.
+    comment = CommentFactory(
+        workspace=ws, action=action, author=personas.user(Role.OWNER), body="Secret comment"
+    )
+    # No members and no shared project: the partner persona still sees nothing of the sample.
+    organisation = PartnerOrganisationFactory(workspace=ws, name="Secret Partner Office")
     return {
+        "organisation": organisation,
         "territory": area,
         "micro": micro,
         "project": project,
         "objective": objective,
         "action": action,
+        "comment": comment,
     }
 
 

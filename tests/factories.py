@@ -7,9 +7,11 @@ from typing import Any
 
 import factory
 
-from core.models import Invitation, Membership, User, Workspace
+from core.markup import render_markdown
+from core.models import Invitation, Membership, Notification, User, Workspace
 from core.roles import Role
-from mix.models import Action, MixFamily
+from governance.models import PartnerOrganisation
+from mix.models import Action, Comment, MixFamily
 from territories.models import Cycle, Project, Territory, TerritoryKind
 from tracer.models import Objective, TracerStage
 
@@ -118,3 +120,37 @@ class ActionFactory(UnscopedFactory):
     family = factory.LazyFunction(lambda: MixFamily.objects.get(code="mix.promotion"))
     title = factory.Sequence(lambda n: f"Action {n}")
     status = "planned"
+
+
+class PartnerOrganisationFactory(UnscopedFactory):
+    class Meta:
+        model = PartnerOrganisation
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Partner organisation {n}")
+
+
+class CommentFactory(UnscopedFactory):
+    """A comment on an action (pass ``objective=...`` and ``action=None`` for an objective)."""
+
+    class Meta:
+        model = Comment
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    action = factory.SubFactory(ActionFactory, workspace=factory.SelfAttribute("..workspace"))
+    objective = None
+    project = factory.LazyAttribute(lambda o: (o.action or o.objective).project)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment {n}")
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+
+
+class NotificationFactory(UnscopedFactory):
+    class Meta:
+        model = Notification
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    recipient = factory.SubFactory(UserFactory)
+    verb = "mentioned"
+    text = factory.Sequence(lambda n: f"Notification {n}")
+    url = "/"

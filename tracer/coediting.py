@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.models import Membership, User, Workspace
@@ -46,12 +47,26 @@ def display(obj: models.Model, name: str) -> str:
     if value is None or value == "":
         return ""
     if getattr(field, "choices", None):
-        return str(getattr(obj, f"get_{name}_display")())
+        return _choice_label(type(obj), name, value)
     if isinstance(value, dt.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal):
         return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
     return str(value)
+
+
+_CHOICE_LABELS: dict[tuple[str, type[models.Model], str, Any], str] = {}
+
+
+def _choice_label(model: type[models.Model], name: str, value: Any) -> str:
+    """A choice's label, translated once per language (boards draw thousands of them)."""
+    key = (get_language() or "en", model, name, value)
+    label = _CHOICE_LABELS.get(key)
+    if label is None:
+        choices = dict(model._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+        label = str(choices.get(value, value))
+        _CHOICE_LABELS[key] = label
+    return label
 
 
 def field_label(model: type[models.Model], name: str) -> str:
@@ -63,11 +78,23 @@ def formfield(model: type[models.Model], name: str, *, choices: Any = None) -> f
     """The form field that parses one model field; ``choices`` narrows related querysets."""
     field = model._meta.get_field(name).formfield()  # type: ignore[union-attr]
     assert field is not None, name
-    if choices is not None and isinstance(field, forms.ModelChoiceField):
-        field.queryset = choices
+    if isinstance(field, forms.ModelChoiceField):
+        if choices is not None:
+            field.queryset = choices
+        # The page names related rows by their public identifier, never by integer primary key.
+        assert field.queryset is not None, name
+        names = {f.name for f in field.queryset.model._meta.fields}
+        field.to_field_name = next((n for n in ("uuid", "code") if n in names), None)
     if isinstance(field, forms.DateField):
         field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     return field
+
+
+def _same_value(item: PlanItem, name: str, value: Any) -> bool:
+    field = item._meta.get_field(name)
+    if field.many_to_many:
+        return {o.pk for o in getattr(item, name).all()} == {o.pk for o in value}
+    return bool(getattr(item, name) == value)
 
 
 def _unrelated_fields(model: type[models.Model], name: str) -> set[str]:
@@ -126,15 +153,25 @@ def save_field(
     name: str,
     value: Any,
     version: int,
+    original: str | None = None,
 ) -> PlanItem:
-    """Set one field if nobody saved since ``version``; raise :class:`Conflict` otherwise."""
+    """Set one field if nobody changed it since ``version``; raise :class:`Conflict` otherwise.
+
+    ``original`` is the field's value as the editor showed it. When the item moved on but this
+    field still reads ``original`` (someone changed another field), the save goes through; when
+    the field already holds the value being saved, there is nothing to do. Without ``original``
+    any newer version is a conflict.
+    """
     assert_same_workspace(workspace, item)
     model = type(item)
     field = model._meta.get_field(name)
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=item.pk)
         if current.version != version:
-            raise Conflict(current, name)
+            if _same_value(current, name, value):
+                return current
+            if original is None or display(current, name) != original:
+                raise Conflict(current, name)
         old = display(current, name)
         if field.many_to_many:
             getattr(current, name).set(value)

@@ -15,7 +15,16 @@ from tracer import coediting
 from tracer.models import ChangeKind, Objective
 from tracer.selectors import current_cycle
 
-OBJECTIVE_FIELDS = ("title", "description", "stage", "segment", "priority", "owner", "audiences")
+OBJECTIVE_FIELDS = (
+    "title",
+    "description",
+    "stage",
+    "segment",
+    "priority",
+    "owner",
+    "audiences",
+    "is_draft",
+)
 
 
 @transaction.atomic
@@ -66,12 +75,25 @@ def objective_create(
 
 
 def objective_save_field(
-    *, actor: User, workspace: Workspace, objective: Objective, name: str, value: Any, version: int
+    *,
+    actor: User,
+    workspace: Workspace,
+    objective: Objective,
+    name: str,
+    value: Any,
+    version: int,
+    original: str | None = None,
 ) -> Objective:
     if name not in OBJECTIVE_FIELDS:
         raise ValidationError({name: _("This field cannot be edited here.")})
     saved = coediting.save_field(
-        actor=actor, workspace=workspace, item=objective, name=name, value=value, version=version
+        actor=actor,
+        workspace=workspace,
+        item=objective,
+        name=name,
+        value=value,
+        version=version,
+        original=original,
     )
     assert isinstance(saved, Objective)
     return saved

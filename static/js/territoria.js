@@ -91,3 +91,65 @@
   document.addEventListener("DOMContentLoaded", place);
   document.addEventListener("htmx:afterSettle", place);
 })();
+
+// Comments: @mentions. The comment box asks for matching members (htmx, on keyup, after 300 ms);
+// only the word being typed after "@" is sent. Choosing a member inserts "@handle ".
+(function () {
+  "use strict";
+  var TOKEN = /(?:^|[^\p{L}\p{N}_.+@-])@([\p{L}\p{N}_.+-]*)$/u;
+  function token(textarea) {
+    var match = TOKEN.exec(textarea.value.slice(0, textarea.selectionStart));
+    return match ? match[1] : null;
+  }
+  function listOf(textarea) {
+    return document.getElementById(textarea.getAttribute("data-mention-list"));
+  }
+  function clear(list) {
+    if (list) list.innerHTML = "";
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    var textarea = event.detail.elt;
+    if (!textarea.matches || !textarea.matches("textarea[data-mention-list]")) return;
+    var typed = token(textarea);
+    if (!typed) {
+      event.preventDefault();
+      clear(listOf(textarea));
+      return;
+    }
+    event.detail.parameters.delete("body");
+    event.detail.parameters.set("q", typed);
+  });
+  function choose(option) {
+    var list = option.closest(".mention-list");
+    var textarea = list && document.querySelector('textarea[data-mention-list="' + list.id + '"]');
+    if (!textarea) return;
+    var caret = textarea.selectionStart;
+    var before = textarea.value.slice(0, caret).replace(/@[\p{L}\p{N}_.+-]*$/u, "@" + option.getAttribute("data-mention") + " ");
+    textarea.value = before + textarea.value.slice(caret);
+    clear(list);
+    textarea.focus();
+    textarea.setSelectionRange(before.length, before.length);
+  }
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest && event.target.closest(".mention-list [data-mention]");
+    if (option) choose(option);
+  });
+  // Keyboard: Down from the box into the list, Up/Down within it, Escape back to the box.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("textarea[data-mention-list]")) {
+      var first = listOf(target) && listOf(target).querySelector("[data-mention]");
+      if (event.key === "ArrowDown" && first) { event.preventDefault(); first.focus(); }
+      else if (event.key === "Escape") clear(listOf(target));
+      return;
+    }
+    var option = target.closest && target.closest(".mention-list [data-mention]");
+    if (!option) return;
+    var options = Array.prototype.slice.call(option.closest(".mention-list").querySelectorAll("[data-mention]"));
+    var index = options.indexOf(option);
+    var box = document.querySelector('textarea[data-mention-list="' + option.closest(".mention-list").id + '"]');
+    if (event.key === "ArrowDown" && index < options.length - 1) { event.preventDefault(); options[index + 1].focus(); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); (index > 0 ? options[index - 1] : box).focus(); }
+    else if (event.key === "Escape" && box) { event.preventDefault(); clear(option.closest(".mention-list")); box.focus(); }
+  });
+})();

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bench.database import bench_database_settings
@@ -20,10 +20,21 @@ from bench.harness import probe_pages, run_benchmark
 from bench.report import table
 from bench.sizes import PROBE_ROWS, SIZES
 from core.tenancy import scopes_disabled
+from mix import selectors as mix_selectors
+from mix.models import Action
 from territories import selectors
 from territories.models import MICRO_KINDS, Cycle, Territory
+from tracer.models import Objective, TracerStage
 
 SEED = 7
+PLAN = "/w/<slug>/projects/<project>/plan/"
+PLAN_PAGES = [
+    PLAN,
+    PLAN + "table/ [HX-Request]",
+    PLAN + "matrix/",
+    PLAN + "timeline/",
+    PLAN + "changes/ [204]",
+]
 
 
 def reference_routes(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
@@ -41,20 +52,33 @@ def test_every_endpoint_is_measured_with_equal_query_counts_at_1_and_200_rows() 
 
     labels = [e.label for e in result.endpoints]
     assert labels[:3] == ["/w/<slug>/", "/w/<slug>/territories/", "/w/<slug>/projects/"]
-    assert set(labels[3:]) == set(reference_routes())
+    assert labels[3:8] == PLAN_PAGES
+    assert set(labels[8:]) == set(reference_routes())
     assert len(labels) == len(set(labels))
     for e in result.endpoints:
         assert set(e.queries) == set(PROBE_ROWS), e.label
         assert e.queries[1] == e.queries[200], f"N+1 on {e.label}: {e.queries}"
         assert e.queries[1] >= 1, e.label
-        assert e.rows >= 1, e.label
+        assert e.rows >= (0 if e.status == 204 else 1), e.label
+        assert 1 <= e.runs <= SIZES["XS"].repeat, e.label
         assert e.median_ms > 0 and e.baseline_ms > 0 and e.ratio > 0, e.label
-    # The probes really had 1 and 200 rows (lists show their first page of 20).
+    # The probes really had 1 and 200 rows (lists show their first page of 20, the plan's
+    # table its first 50 actions, the matrix its 6 x 12 cells whatever the plan).
     by_label = {e.label: e for e in result.endpoints}
     assert by_label["/w/<slug>/territories/"].probe_rows == {1: 1, 200: 20}
     assert by_label["/api/v1/reference/method-steps/"].probe_rows == {1: 1, 200: 200}
+    assert by_label[PLAN].probe_rows == {1: 1, 200: 200}
+    assert by_label[PLAN + "table/ [HX-Request]"].probe_rows == {1: 1, 200: 50}
+    assert by_label[PLAN + "matrix/"].probe_rows == {1: 72, 200: 72}
+    assert by_label[PLAN + "changes/ [204]"].probe_rows == {1: 0, 200: 0}
+    assert by_label[PLAN].rows == SIZES["XS"].plan_actions
     assert result.ok
     assert result.dataset["workspaces"] == SIZES["XS"].workspaces
+    # The table partial against the full page, one inline save, and the targets.
+    assert 0 < result.table_bytes["partial_bytes"] < result.table_bytes["full_page_bytes"]
+    assert result.inline_save["queries"] >= 1 and result.inline_save["median_ms"] > 0
+    assert [t["max"] for t in result.targets] == [5.0, 0.3]
+    assert all(isinstance(t["met"], bool) for t in result.targets)
 
     report = json.loads(json.dumps(result.as_json()))  # what bench/results/*.json holds
     assert [e["endpoint"] for e in report["endpoints"]] == labels
@@ -62,21 +86,29 @@ def test_every_endpoint_is_measured_with_equal_query_counts_at_1_and_200_rows() 
     text = table(report)
     assert all(label in text for label in labels)
     assert "No N+1" in text
+    assert "Inline save" in text and "Table partial" in text and text.count("Target ") == 2
 
 
 @pytest.mark.django_db
 def test_an_n_plus_one_shows_up_as_unequal_query_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     real = selectors.territory_list
+    real_details = mix_selectors.with_details
 
     def without_parent_join(**kwargs: Any) -> QuerySet[Territory]:
         return real(**kwargs).select_related(None)  # each row's parent becomes one more query
 
+    def without_joins(qs: QuerySet[Action], **kwargs: Any) -> QuerySet[Action]:
+        # each action's stage, family, partner... becomes one more query
+        return real_details(qs, **kwargs).select_related(None)
+
     monkeypatch.setattr(selectors, "territory_list", without_parent_join)
+    monkeypatch.setattr(mix_selectors, "with_details", without_joins)
     pages = [e for e in endpoints() if e.in_workspace]
     probes = probe_pages(pages, SEED)
-    territories = probes["/w/<slug>/territories/"]
-    assert territories[200][0] > territories[1][0]
-    assert probes["/w/<slug>/projects/"][1][0] == probes["/w/<slug>/projects/"][200][0]
+    for label in ("/w/<slug>/territories/", PLAN, PLAN + "table/ [HX-Request]"):
+        assert probes[label][200][0] > probes[label][1][0], label
+    for label in ("/w/<slug>/projects/", PLAN + "matrix/", PLAN + "changes/ [204]"):
+        assert probes[label][1][0] == probes[label][200][0], label
 
 
 def snapshot(ds: Dataset) -> list[Any]:
@@ -88,6 +120,23 @@ def snapshot(ds: Dataset) -> list[Any]:
             [(t.name, t.kind, t.parent.name if t.parent else None) for t in ds.territories],
             [(p.name, p.territory.name, p.status, p.start_date, p.updated_at) for p in ds.projects],
             [(c.project.name, c.number, c.status) for c in ds.cycles],
+            [(p.workspace.slug, p.name) for p in ds.partners],
+            [(o.project.name, o.title, o.stage.code, o.priority) for o in ds.objectives],
+            [
+                (
+                    a.objective.title,
+                    a.title,
+                    a.family.code,
+                    a.status,
+                    a.start_date,
+                    a.end_date,
+                    a.budget_planned,
+                    a.lead_partner.name if a.lead_partner else None,
+                )
+                for a in ds.actions
+            ],
+            [(r.action_id, r.partnerorganisation_id) for r in ds.contributions],
+            [(r.action_id, r.audience_id) for r in ds.action_audiences],
         ]
 
 
@@ -110,6 +159,17 @@ def test_the_dataset_is_seeded_and_has_the_planned_shape() -> None:
                 assert Territory.objects.filter(kind__in=MICRO_KINDS, parent__isnull=False).exists()
                 assert not Territory.objects.exclude(kind__in=MICRO_KINDS).exclude(parent=None)
                 assert all(ds.owners[p.slug] for p in ds.plans)
+                # The timed plan: its actions over objectives at every TRACER stage; every
+                # action in its objective's project and workspace.
+                timed = ds.plan_projects[ds.plans[0].slug]
+                assert Action.objects.filter(project=timed).count() == SIZES["XS"].plan_actions
+                stages = Objective.objects.filter(project=timed).values("stage").distinct()
+                assert stages.count() == TracerStage.objects.count()
+                assert not Action.objects.exclude(project=F("objective__project"))
+                assert not Action.objects.exclude(workspace=F("objective__workspace"))
+                assert Action.objects.values("status").distinct().count() > 1
+                assert Action.objects.filter(lead_partner__isnull=False).exists()
+                assert counts["actions"] == Action.objects.count() > SIZES["XS"].plan_actions
             transaction.set_rollback(True)
     assert snapshots[0] == snapshots[1]
     assert snapshots[0] != snapshots[2]

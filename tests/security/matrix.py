@@ -20,6 +20,12 @@ class Row:
     hidden_from_partner: bool = False  # the sample object is not shared with the partner
     data: dict[str, str] = field(default_factory=dict)  # POST body
     query: str = ""  # appended to the URL
+    # Object rule: the sample object belongs to the owner persona (its author, its recipient).
+    # Other members may use the URL on it from ``others_min_role`` up (None: nobody else may);
+    # below, they get ``others_status``.
+    own_object: bool = False
+    others_min_role: str | None = None
+    others_status: int = 403
 
 
 WORKSPACE_URLS: dict[str, Row] = {
@@ -59,7 +65,43 @@ WORKSPACE_URLS: dict[str, Row] = {
     "action_field": Row(min_role=Role.PARTNER, hidden_from_partner=True),
     "objective_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
     "action_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
-    "presence": Row(method="POST", hidden_from_partner=True),
+    "presence": Row(method="POST", min_role=Role.PARTNER, hidden_from_partner=True),
+    # Comments (the sample comment is the owner's, on the sample action).
+    "comment_create_action": Row(
+        method="POST", min_role=Role.PARTNER, hidden_from_partner=True, data={"body": "Hello"}
+    ),
+    "comment_create_objective": Row(
+        method="POST", min_role=Role.PARTNER, hidden_from_partner=True, data={"body": "Hello"}
+    ),
+    "comment_edit": Row(min_role=Role.PARTNER, hidden_from_partner=True, own_object=True),
+    "comment_delete": Row(
+        method="POST",
+        min_role=Role.PARTNER,
+        hidden_from_partner=True,
+        own_object=True,
+        others_min_role=Role.ADMIN,
+    ),
+    "comment_resolve": Row(
+        method="POST",
+        min_role=Role.PARTNER,
+        hidden_from_partner=True,
+        own_object=True,
+        others_min_role=Role.EDITOR,
+        data={"resolved": "1"},
+    ),
+    "member_search": Row(min_role=Role.PARTNER, query="?q=alpha"),
+    # Notifications: each member sees only their own (the sample one is the owner's).
+    "notification_list": Row(),
+    "notification_bell": Row(),
+    "notification_read_all": Row(method="POST"),
+    "notification_read": Row(method="POST", own_object=True, others_status=404),
+    "plan_library": Row(hidden_from_partner=True),
+    # Partner organisations and sharing.
+    "partner_list": Row(),
+    "partner_create": Row(min_role=Role.ADMIN),
+    "partner_edit": Row(min_role=Role.ADMIN),
+    "partner_delete": Row(method="POST", min_role=Role.ADMIN),
+    "project_sharing": Row(min_role=Role.EDITOR, hidden_from_partner=True),
 }
 
 # Anyone, signed in or not.

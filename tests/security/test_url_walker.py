@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.roles import Role
-from tests.factories import InvitationFactory
+from tests.factories import InvitationFactory, NotificationFactory
 from tests.security.matrix import LOGIN_ONLY, PUBLIC, WORKSPACE_URLS
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,9 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         "objective_uuid": lambda: sample["objective"].uuid,
         "action_uuid": lambda: sample["action"].uuid,
         "item_uuid": lambda: sample["action"].uuid,
+        "comment_uuid": lambda: sample["comment"].uuid,
+        "notification_uuid": lambda: sample["notification"].uuid,
+        "partner_uuid": lambda: sample["organisation"].uuid,
         "name": lambda: "title",
         "fmt": lambda: "csv",
         "kind": lambda: "action",
@@ -73,6 +76,12 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
 def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
     sample["invitation"] = InvitationFactory(
         workspace=personas.workspace, email="secret-invitee@alpha.example"
+    )
+    sample["notification"] = NotificationFactory(
+        workspace=personas.workspace,
+        recipient=personas.user(Role.OWNER),
+        text="Secret notification",
+        url=reverse("action_detail", args=[personas.workspace.slug, sample["action"].uuid]),
     )
     return sample
 
@@ -90,6 +99,9 @@ SECRETS = [
     "Secret Project Alpha",
     "Alpha Attractiveness",
     "secret-invitee",
+    "Secret Partner Office",
+    "Secret comment",
+    "Secret notification",
 ]
 
 
@@ -137,6 +149,12 @@ def _expected(row: Any, role: str) -> set[int]:
         return {403}
     if role == Role.PARTNER and row.hidden_from_partner:
         return {404}
+    if (
+        row.own_object
+        and role != Role.OWNER
+        and (row.others_min_role is None or Role.rank(role) < Role.rank(row.others_min_role))
+    ):
+        return {row.others_status}
     # Allowed: a page (200), a redirect after success (302), a refused change (422).
     return {200, 204, 302, 422} if row.method == "POST" else {200}
 

@@ -1,0 +1,92 @@
+"""Reads for partner organisations and project sharing.
+
+The actions an organisation leads or contributes to live in ``mix`` (a higher layer): they are
+counted here through their related names only, so governance imports nothing above it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from core.models import Membership, Workspace
+from core.roles import Role
+from governance.models import PartnerOrganisation
+from territories.models import Project
+from territories.selectors import visible_projects
+
+
+def _related_count(relation: str, condition: Q | None = None) -> Any:
+    """``COUNT`` of one relation of the row, as a correlated subquery.
+
+    One subquery per relation keeps the counts exact without multiplying the joins (members x
+    shared projects x actions), and the list stays one query whatever its length.
+    """
+    inner = (
+        PartnerOrganisation.objects.filter(pk=OuterRef("pk"))
+        .annotate(n=Count(relation, filter=condition, distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
+
+
+def partner_organisation_list(*, membership: Membership) -> QuerySet[PartnerOrganisation]:
+    """Every organisation of the workspace with its counts.
+
+    A partner sees the organisations (the members page shows them the people anyway) but the
+    counts of shared projects and actions only cover the projects shared with them.
+    """
+    visible = None
+    if membership.role == Role.PARTNER:
+        visible = visible_projects(membership=membership).values("pk")
+    shared = Q(shared_projects__in=visible) if visible is not None else None
+    led = Q(led_actions__project__in=visible) if visible is not None else None
+    contributed = Q(contributed_actions__project__in=visible) if visible is not None else None
+    return (
+        PartnerOrganisation.objects.filter(workspace_id=membership.workspace_id)
+        .annotate(
+            member_count=_related_count("members"),
+            project_count=_related_count("shared_projects", shared),
+            led_count=_related_count("led_actions", led),
+            contributed_count=_related_count("contributed_actions", contributed),
+        )
+        .order_by("name", "id")
+    )
+
+
+def partner_organisation_get(*, workspace: Workspace, uuid: Any) -> PartnerOrganisation | None:
+    return PartnerOrganisation.objects.filter(workspace=workspace, uuid=uuid).first()
+
+
+def partner_organisation_choices(*, workspace: Workspace) -> QuerySet[PartnerOrganisation]:
+    """The organisations offered when sharing a project, with their number of members."""
+    return (
+        PartnerOrganisation.objects.filter(workspace=workspace)
+        .annotate(member_count=_related_count("members"))
+        .order_by("name", "id")
+    )
+
+
+def member_choices(*, workspace: Workspace) -> QuerySet[Membership]:
+    """Members who may belong to an organisation: partners first, then everyone else."""
+    return (
+        Membership.objects.filter(workspace=workspace)
+        .select_related("user")
+        .annotate(
+            is_partner=Case(
+                When(role=Role.PARTNER, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("is_partner", "user__full_name", "user__email")
+    )
+
+
+def project_partner_organisations(*, project: Project) -> QuerySet[PartnerOrganisation]:
+    """The organisations a project is shared with."""
+    return PartnerOrganisation.objects.filter(
+        workspace_id=project.workspace_id, shared_projects=project
+    ).order_by("name", "id")

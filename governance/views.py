@@ -1,0 +1,147 @@
+"""Pages for partner organisations (list, create, edit, delete) and for sharing a project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.htmx import handle_form, redirect_after_success, render_page
+from core.http import WorkspaceRequest
+from core.permissions import member_can, require_action
+from governance import selectors, services
+from governance.forms import PartnerOrganisationForm, ProjectSharingForm
+from governance.models import PartnerOrganisation
+from territories.models import Project
+from territories.selectors import project_get
+
+PAGE_SIZE = 20
+LIST_TEMPLATE = "governance/partner_list.html"
+FORM_TEMPLATE = "governance/partner_form.html"
+
+
+def _organisation_or_404(request: WorkspaceRequest, uuid: Any) -> PartnerOrganisation:
+    organisation = selectors.partner_organisation_get(workspace=request.workspace, uuid=uuid)
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def _project_or_404(request: WorkspaceRequest, uuid: Any) -> Project:
+    project = project_get(membership=request.membership, uuid=uuid)
+    if project is None:
+        raise Http404
+    return project
+
+
+def _list_url(workspace_slug: str, organisation: PartnerOrganisation | None = None) -> str:
+    url = reverse("partner_list", args=[workspace_slug])
+    return f"{url}#partner-{organisation.uuid}" if organisation is not None else url
+
+
+@require_action("partner_org.view")
+def partner_list(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
+    organisations = selectors.partner_organisation_list(membership=request.membership)
+    context = {
+        "page": Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page")),
+        "querystring": "",
+        # {% if can.… %} cannot spell "partner_org.manage" (the underscore is taken for the dot).
+        "can_manage": member_can(request, "partner_org.manage"),
+    }
+    return render_page(request, LIST_TEMPLATE, context, partial="results")
+
+
+@require_action("partner_org.manage")
+def partner_create(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
+    form = PartnerOrganisationForm(request.POST or None, workspace=request.workspace)
+    return handle_form(
+        request,
+        form=form,
+        template=FORM_TEMPLATE,
+        save=lambda data: services.partner_organisation_create(
+            actor=request.user, workspace=request.workspace, **data
+        ),
+        success_url=lambda organisation: _list_url(workspace_slug, organisation),
+        success_message=_("Partner organisation created."),
+    )
+
+
+@require_action("partner_org.manage")
+def partner_edit(request: WorkspaceRequest, workspace_slug: str, partner_uuid: Any) -> HttpResponse:
+    organisation = _organisation_or_404(request, partner_uuid)
+    form = PartnerOrganisationForm(
+        request.POST or None,
+        workspace=request.workspace,
+        initial={"name": organisation.name, "members": list(organisation.members.all())},
+    )
+    return handle_form(
+        request,
+        form=form,
+        template=FORM_TEMPLATE,
+        context={"organisation": organisation},
+        save=lambda data: services.partner_organisation_update(
+            actor=request.user, workspace=request.workspace, organisation=organisation, **data
+        ),
+        success_url=lambda saved: _list_url(workspace_slug, saved),
+        success_message=_("Partner organisation saved."),
+    )
+
+
+@require_POST
+@require_action("partner_org.manage")
+def partner_delete(
+    request: WorkspaceRequest, workspace_slug: str, partner_uuid: Any
+) -> HttpResponse:
+    """Delete; refused (422 with the row and the reason) while the organisation has actions."""
+    organisation = _organisation_or_404(request, partner_uuid)
+    name = organisation.name
+    try:
+        services.partner_organisation_delete(
+            actor=request.user, workspace=request.workspace, organisation=organisation
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        if request.htmx:
+            row = selectors.partner_organisation_list(membership=request.membership).get(
+                pk=organisation.pk
+            )
+            context = {"organisation": row, "row_error": error, "can_manage": True}
+            return render_page(request, LIST_TEMPLATE, context, partial="row", status=422)
+        messages.error(request, error)
+        return redirect_after_success(request, _list_url(workspace_slug, organisation))
+    messages.success(request, _("%(name)s deleted.") % {"name": name})
+    return redirect_after_success(request, _list_url(workspace_slug))
+
+
+@require_action("project.share")
+def project_sharing(
+    request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
+) -> HttpResponse:
+    """Tick the organisations whose partners see this project."""
+    project = _project_or_404(request, project_uuid)
+    initial = {}
+    if request.method != "POST":
+        initial["organisations"] = list(selectors.project_partner_organisations(project=project))
+    # Bound on every POST: unticking all the boxes posts nothing, and that is a valid choice.
+    data = request.POST if request.method == "POST" else None
+    form = ProjectSharingForm(data, workspace=request.workspace, initial=initial)
+    return handle_form(
+        request,
+        form=form,
+        template="governance/project_sharing.html",
+        context={"project": project, "can_manage": member_can(request, "partner_org.manage")},
+        save=lambda data: services.project_sharing_update(
+            actor=request.user,
+            workspace=request.workspace,
+            project=project,
+            organisations=data["organisations"],
+        ),
+        success_url=lambda saved: reverse("project_detail", args=[workspace_slug, saved.uuid]),
+        success_message=_("Sharing saved."),
+    )

@@ -1,0 +1,73 @@
+"""The plan library: example objectives and actions per TRACER stage, imported as drafts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
+
+from core.htmx import handle_form
+from core.http import WorkspaceRequest
+from core.permissions import member_can, require_action
+from mix import selectors, services
+from mix.forms import LibraryImportForm
+from territories.models import Project
+from territories.selectors import project_get
+from tracer.models import Objective
+
+
+def _project_or_404(request: WorkspaceRequest, project_uuid: Any) -> Project:
+    project = project_get(membership=request.membership, uuid=project_uuid)
+    if project is None:
+        raise Http404
+    return project
+
+
+@require_action("plan.view")
+def plan_library(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
+    """Everyone who sees the plan reads the library; editors import chosen stages into it."""
+    project = _project_or_404(request, project_uuid)
+    if request.method == "POST" and not member_can(request, "template.import"):
+        raise PermissionDenied
+    language = get_language() or "en"
+
+    def save(data: dict[str, Any]) -> list[Objective]:
+        objectives = services.plan_library_import(
+            actor=request.user,
+            workspace=request.workspace,
+            project=project,
+            stage_codes=data["stages"],
+            language=language,
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d objective imported as a draft, with its example actions: adapt "
+                "them to your territory.",
+                "%(count)d objectives imported as drafts, with their example actions: adapt "
+                "them to your territory.",
+                len(objectives),
+            )
+            % {"count": len(objectives)},
+        )
+        return objectives
+
+    context = {
+        "project": project,
+        "view": "library",
+        "counters": selectors.counters(project=project),
+        "entries": selectors.plan_library(project=project, language=language),
+        "selected": request.POST.getlist("stages"),
+    }
+    return handle_form(
+        request,
+        form=LibraryImportForm(request.POST if request.method == "POST" else None),
+        template="mix/plan_library.html",
+        context=context,
+        save=save,
+        success_url=lambda objectives: reverse("plan_board", args=[workspace_slug, project.uuid]),
+    )
