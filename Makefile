@@ -56,7 +56,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy .
 
 worker: install ## A Celery worker (needs REDIS_URL and DATABASE_URL)
-	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 -Q celery,dashboards
 
 beat: install ## Celery beat, the scheduler for nightly work
 	$(BIN)/celery -A config beat --loglevel=INFO

@@ -13,6 +13,7 @@ Two shapes share this one file:
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -138,6 +139,19 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
+CELERY_TASK_ROUTES = {"evaluation.*": {"queue": "dashboards"}}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged task (its worker was killed) goes back to the queue after this long.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+CELERY_BEAT_SCHEDULE = {
+    "nightly-dashboards": {
+        "task": "evaluation.nightly_refresh",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+# A burst of saves within this many seconds causes one dashboard computation.
+DASHBOARD_DEBOUNCE_SECONDS = env.int("DASHBOARD_DEBOUNCE_SECONDS", default=5)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"

@@ -23,3 +23,4 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE"}
 WHITENOISE_AUTOREFRESH = True
+DASHBOARD_TEST_DELAY_SECONDS = float(os.environ.get("DASHBOARD_TEST_DELAY_SECONDS", "0"))

@@ -132,6 +132,8 @@ class Project(WorkspaceOwned):
     archived_at = models.DateTimeField(_("archived on"), null=True, blank=True, editable=False)
     # Bumped by every change to the plan (objectives, actions): co-editors poll it.
     plan_revision = models.BigIntegerField(default=0, editable=False)
+    # Bumped by every change to the evaluation's inputs (indicators, measurements).
+    evaluation_revision = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(

@@ -281,6 +281,7 @@ def celery_worker_process(
             "--without-gossip",
             "--without-mingle",
             "--hostname=test-worker@%h",
+            "--queues=celery,dashboards",
         ],
         cwd=ROOT,
         env=env,

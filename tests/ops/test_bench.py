@@ -112,6 +112,8 @@ def test_an_n_plus_one_shows_up_as_unequal_query_counts(monkeypatch: pytest.Monk
 
 
 def snapshot(ds: Dataset) -> list[Any]:
+    actions = {a.pk: n for n, a in enumerate(ds.actions)}
+    partners = {p.pk: p.name for p in ds.partners}
     with scopes_disabled():
         return [
             [(w.slug, w.name) for w in ds.workspaces.values()],
@@ -135,8 +137,9 @@ def snapshot(ds: Dataset) -> list[Any]:
                 )
                 for a in ds.actions
             ],
-            [(r.action_id, r.partnerorganisation_id) for r in ds.contributions],
-            [(r.action_id, r.audience_id) for r in ds.action_audiences],
+            # By position and name, not by primary key: PostgreSQL's sequences do not rewind.
+            [(actions[r.action_id], partners[r.partnerorganisation_id]) for r in ds.contributions],
+            [(actions[r.action_id], r.audience_id) for r in ds.action_audiences],
         ]
 
 

@@ -1,0 +1,307 @@
+"""The dashboards' numbers, computed with SQL aggregates.
+
+:func:`compute_project` and :func:`compute_workspace` return plain JSON-ready dicts that a
+:class:`~evaluation.models.DashboardSnapshot` stores. No Python loop runs over measurement or
+action rows: the database aggregates, Python only shapes the (few) aggregated rows.
+
+:func:`reference_attainment` is the plain-Python definition of attainment, shared by the SQL
+post-processing, the property tests and the benchmark's reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+
+from evaluation.models import Indicator, Measurement
+from mix.models import Action, ActionStatus, MixFamily
+from territories.models import Project
+from tracer.models import Objective, TracerStage
+
+TREND_POINTS = 24  # the last periods drawn per indicator
+
+ZERO = Decimal(0)
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def reference_attainment(
+    *,
+    baseline: Decimal | None,
+    target: Decimal | None,
+    latest: Decimal | None,
+) -> float | None:
+    """Progress from baseline to target, in percent (100 = reached). "Lower is better"
+    indicators have a target below their baseline, so the same formula holds."""
+    if latest is None or target is None:
+        return None
+    start = baseline if baseline is not None else ZERO
+    if target == start:
+        return 100.0 if latest == target else 0.0
+    return float((latest - start) / (target - start) * 100)
+
+
+def status_of(
+    *,
+    attainment: float | None,
+    baseline_date: dt.date | None,
+    target_date: dt.date | None,
+    latest_period: dt.date | None,
+    today: dt.date,
+) -> str:
+    """reached / on_track / late, against the straight line from baseline to target date."""
+    if latest_period is None:
+        return "no_data"
+    if attainment is None:
+        return "no_target"
+    if attainment >= 100:
+        return "reached"
+    if target_date is None or baseline_date is None or target_date <= baseline_date:
+        return "on_track" if target_date is None or today <= target_date else "late"
+    elapsed = (min(today, target_date) - baseline_date).days / (target_date - baseline_date).days
+    expected = max(0.0, min(1.0, elapsed)) * 100
+    return "on_track" if attainment >= expected else "late"
+
+
+def _indicators(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period")
+    return (
+        qs.select_related("stage", "objective")
+        .annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_period=Subquery(latest.values("period")[:1]),
+            measurement_count=Subquery(
+                Measurement.objects.filter(indicator=OuterRef("pk"))
+                .order_by()
+                .values("indicator")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+        )
+        .order_by("stage__position", "name", "id")
+    )
+
+
+def _trends(project: Project) -> dict[int, list[list[Any]]]:
+    """The last TREND_POINTS measurements of each indicator: one windowed query."""
+    rows = (
+        Measurement.objects.filter(indicator__project=project)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("indicator_id")], order_by=F("period").desc())
+        )
+        .filter(rank__lte=TREND_POINTS)
+        .values_list("indicator_id", "period", "value")
+        .order_by("indicator_id", "period")
+    )
+    trends: dict[int, list[list[Any]]] = {}
+    for indicator_id, period, value in rows:  # at most TREND_POINTS per indicator
+        trends.setdefault(indicator_id, []).append([period.isoformat(), float(value)])
+    return trends
+
+
+def _indicator_rows(qs: QuerySet[Indicator], today: dt.date) -> list[dict[str, Any]]:
+    result = []
+    for ind in qs:  # one row per indicator (tens), the measurements are aggregated in SQL
+        latest_value: Decimal | None = getattr(ind, "latest_value", None)
+        latest_period: dt.date | None = getattr(ind, "latest_period", None)
+        attainment = reference_attainment(
+            baseline=ind.baseline_value, target=ind.target_value, latest=latest_value
+        )
+        result.append(
+            {
+                "id": ind.pk,
+                "uuid": str(ind.uuid),
+                "name": ind.name,
+                "unit": ind.unit,
+                "level": ind.level,
+                "direction": ind.direction,
+                "stage": ind.stage.code,
+                "project_id": ind.project_id,
+                "baseline": _num(ind.baseline_value),
+                "baseline_date": ind.baseline_date.isoformat() if ind.baseline_date else None,
+                "target": _num(ind.target_value),
+                "target_date": ind.target_date.isoformat() if ind.target_date else None,
+                "latest": _num(latest_value),
+                "latest_period": latest_period.isoformat() if latest_period else None,
+                "measurements": getattr(ind, "measurement_count", None) or 0,
+                "attainment": None if attainment is None else round(attainment, 1),
+                "status": status_of(
+                    attainment=attainment,
+                    baseline_date=ind.baseline_date,
+                    target_date=ind.target_date,
+                    latest_period=latest_period,
+                    today=today,
+                ),
+            }
+        )
+    return result
+
+
+def _money(field: str) -> Any:
+    return Coalesce(
+        Sum(field), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2)
+    )
+
+
+def _funnel(project_filter: Q, indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per TRACER stage: objectives, actions by status, budget planned and spent, attainment."""
+    objectives = dict(
+        Objective.objects.filter(project_filter)
+        .values("stage__code")
+        .annotate(n=Count("pk"))
+        .values_list("stage__code", "n")
+        .order_by()
+    )
+    actions = {
+        row["objective__stage__code"]: row
+        for row in Action.objects.filter(project_filter)
+        .values("objective__stage__code")
+        .annotate(
+            total=Count("pk"),
+            planned=_money("budget_planned"),
+            spent=_money("budget_spent"),
+            **{s: Count("pk", filter=Q(status=s)) for s in ActionStatus.values},
+        )
+        .order_by()
+    }
+    funnel = []
+    for stage in TracerStage.objects.order_by("position"):
+        row = actions.get(stage.code, {})
+        reached = [
+            i["attainment"]
+            for i in indicators
+            if i["stage"] == stage.code and i["attainment"] is not None
+        ]
+        funnel.append(
+            {
+                "stage": stage.code,
+                "letter": stage.letter,
+                "objectives": objectives.get(stage.code, 0),
+                "actions": row.get("total", 0),
+                "by_status": {s: row.get(s, 0) for s in ActionStatus.values},
+                "planned": _num(row.get("planned", ZERO)),
+                "spent": _num(row.get("spent", ZERO)),
+                "indicators": len([i for i in indicators if i["stage"] == stage.code]),
+                "attainment": round(sum(reached) / len(reached), 1) if reached else None,
+            }
+        )
+    return funnel
+
+
+def _budget_by_family(project_filter: Q) -> list[dict[str, Any]]:
+    rows = {
+        r["family_id"]: r
+        for r in Action.objects.filter(project_filter)
+        .exclude(status=ActionStatus.DROPPED)
+        .values("family_id")
+        .annotate(planned=_money("budget_planned"), spent=_money("budget_spent"), n=Count("pk"))
+        .order_by()
+    }
+    return [
+        {
+            "family": family.code,
+            "actions": rows.get(family.pk, {}).get("n", 0),
+            "planned": _num(rows.get(family.pk, {}).get("planned", ZERO)),
+            "spent": _num(rows.get(family.pk, {}).get("spent", ZERO)),
+        }
+        for family in MixFamily.objects.order_by("position")
+    ]
+
+
+def _schedule(project_filter: Q, today: dt.date) -> dict[str, int]:
+    """Actions done, on schedule and late (past their end date and not done)."""
+    open_statuses = [ActionStatus.IDEA, ActionStatus.PLANNED, ActionStatus.IN_PROGRESS]
+    return Action.objects.filter(project_filter).aggregate(
+        done=Count("pk", filter=Q(status=ActionStatus.DONE)),
+        late=Count("pk", filter=Q(status__in=open_statuses, end_date__lt=today)),
+        on_schedule=Count(
+            "pk",
+            filter=Q(status__in=open_statuses)
+            & (Q(end_date__gte=today) | Q(end_date__isnull=True)),
+        ),
+        dropped=Count("pk", filter=Q(status=ActionStatus.DROPPED)),
+    )
+
+
+def compute_project(project: Project, *, today: dt.date | None = None) -> dict[str, Any]:
+    today = today or dt.date.today()
+    indicators = _indicator_rows(_indicators(Indicator.objects.filter(project=project)), today)
+    trends = _trends(project)
+    for row in indicators:
+        row["trend"] = trends.get(row["id"], [])
+    project_filter = Q(project=project)
+    return {
+        "today": today.isoformat(),
+        "indicators": indicators,
+        "funnel": _funnel(project_filter, indicators),
+        "budget_by_family": _budget_by_family(project_filter),
+        "schedule": _schedule(project_filter, today),
+        "outputs": [i for i in indicators if i["level"] == "output"],
+        "statuses": _count_statuses(indicators),
+    }
+
+
+def _count_statuses(indicators: list[dict[str, Any]]) -> dict[str, int]:
+    counts = {"reached": 0, "on_track": 0, "late": 0, "no_target": 0, "no_data": 0}
+    for row in indicators:
+        counts[row["status"]] += 1
+    return counts
+
+
+def compute_workspace(*, today: dt.date | None = None) -> dict[str, Any]:
+    """Across the workspace's active projects (the scope says which workspace)."""
+    today = today or dt.date.today()
+    projects = list(Project.objects.filter(archived_at__isnull=True).order_by("name"))
+    ids = [p.pk for p in projects]
+    indicators = _indicator_rows(_indicators(Indicator.objects.filter(project_id__in=ids)), today)
+    project_filter = Q(project_id__in=ids)
+    per_project = []
+    for project in projects:  # the workspace's projects, not rows of data
+        own = [i for i in indicators if i["project_id"] == project.pk]
+        per_project.append(
+            {
+                "project": str(project.uuid),
+                "name": project.name,
+                "indicators": len(own),
+                "statuses": _count_statuses(own),
+            }
+        )
+    budgets = (
+        Action.objects.filter(project_filter)
+        .values("project_id")
+        .annotate(planned=_money("budget_planned"), spent=_money("budget_spent"), n=Count("pk"))
+        .order_by()
+    )
+    by_project = {b["project_id"]: b for b in budgets}
+    for row, project in zip(per_project, projects, strict=True):
+        b = by_project.get(project.pk, {})
+        row.update(
+            actions=b.get("n", 0),
+            planned=_num(b.get("planned", ZERO)),
+            spent=_num(b.get("spent", ZERO)),
+        )
+    return {
+        "today": today.isoformat(),
+        "projects": per_project,
+        "funnel": _funnel(project_filter, indicators),
+        "budget_by_family": _budget_by_family(project_filter),
+        "schedule": _schedule(project_filter, today),
+        "statuses": _count_statuses(indicators),
+    }

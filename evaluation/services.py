@@ -1,0 +1,342 @@
+"""Writes for evaluation: indicators, measurements, lessons, and the dashboards' snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import User, Workspace
+from core.tenancy import assert_same_workspace
+from evaluation import dashboard
+from evaluation.models import (
+    DashboardSnapshot,
+    Indicator,
+    Lesson,
+    Measurement,
+    MeasurementChange,
+    SnapshotStatus,
+    UnitKind,
+)
+from territories.models import Project
+
+INDICATOR_FIELDS = (
+    "name", "unit", "unit_kind", "direction", "level", "stage", "objective", "catalogue",
+    "baseline_value", "baseline_date", "target_value", "target_date", "frequency", "source",
+)  # fmt: skip
+
+
+# --- Plausible values ------------------------------------------------------------------------
+
+_BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
+    UnitKind.COUNT: (Decimal(0), None),
+    UnitKind.PERCENT: (Decimal(0), Decimal(100)),
+    UnitKind.SCORE_10: (Decimal(0), Decimal(10)),
+    UnitKind.SCORE_7: (Decimal(1), Decimal(7)),
+    UnitKind.RANK: (Decimal(1), None),
+    UnitKind.AMOUNT: (Decimal(0), None),
+}
+
+
+def check_plausible(unit_kind: str, value: Decimal) -> None:
+    """Refuse values a unit cannot take: a percentage above 100, a negative count..."""
+    low, high = _BOUNDS.get(unit_kind, (None, None))
+    if (
+        unit_kind in {UnitKind.COUNT, UnitKind.SIGNED_COUNT, UnitKind.RANK}
+        and value != value.to_integral_value()
+    ):
+        raise ValidationError(
+            {
+                "value": _("This indicator counts whole units: %(value)s is not a whole number.")
+                % {"value": value}
+            }
+        )
+    if low is not None and value < low:
+        raise ValidationError(
+            {
+                "value": _(
+                    "%(value)s is below the smallest plausible value (%(low)s) for this unit."
+                )
+                % {"value": value, "low": low}
+            }
+        )
+    if high is not None and value > high:
+        raise ValidationError(
+            {
+                "value": _(
+                    "%(value)s is above the largest plausible value (%(high)s) for this unit."
+                )
+                % {"value": value, "high": high}
+            }
+        )
+
+
+def period_start(day: dt.date, frequency: str) -> dt.date:
+    """The first day of the period that contains ``day``."""
+    if frequency == "monthly":
+        return day.replace(day=1)
+    if frequency == "quarterly":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return day.replace(month=1, day=1)
+
+
+# --- Indicators --------------------------------------------------------------------------------
+
+
+def _touch(project: Project) -> None:
+    """The evaluation's inputs changed: bump the revision and recompute after commit."""
+    Project.objects.filter(pk=project.pk).update(evaluation_revision=F("evaluation_revision") + 1)
+    schedule_dashboards(project)
+
+
+@transaction.atomic
+def indicator_create(
+    *, actor: User, workspace: Workspace, project: Project, actions: Any = (), **data: Any
+) -> Indicator:
+    assert_same_workspace(workspace, project, data.get("objective"), *actions)
+    indicator = Indicator(workspace=workspace, project=project, created_by=actor)
+    for field in INDICATOR_FIELDS:
+        if field in data:
+            setattr(indicator, field, data[field])
+    if indicator.objective_id and indicator.objective.project_id != project.pk:  # type: ignore[union-attr]
+        raise ValidationError({"objective": _("Choose an objective of this project.")})
+    indicator.full_clean()
+    indicator.save()
+    indicator.actions.set(actions)
+    _touch(project)
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(
+    *, actor: User, workspace: Workspace, indicator: Indicator, actions: Any = None, **data: Any
+) -> Indicator:
+    assert_same_workspace(workspace, indicator, data.get("objective"), *(actions or ()))
+    for field in INDICATOR_FIELDS:
+        if field in data:
+            setattr(indicator, field, data[field])
+    indicator.version += 1
+    indicator.full_clean()
+    indicator.save()
+    if actions is not None:
+        indicator.actions.set(actions)
+    _touch(indicator.project)
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, actor: User, workspace: Workspace, indicator: Indicator) -> None:
+    assert_same_workspace(workspace, indicator)
+    project = indicator.project
+    indicator.delete()
+    _touch(project)
+
+
+# --- Measurements ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    actor: User,
+    workspace: Workspace,
+    indicator: Indicator,
+    period: dt.date,
+    value: Decimal,
+    source: str = "",
+    note: str = "",
+) -> Measurement:
+    """The value of ``indicator`` for the period containing ``period``: entering a period
+    again updates its value and keeps the old one in the history."""
+    assert_same_workspace(workspace, indicator)
+    check_plausible(indicator.unit_kind, value)
+    start = period_start(period, indicator.frequency)
+    current = (
+        Measurement.objects.select_for_update().filter(indicator=indicator, period=start).first()
+    )
+    if current is None:
+        current = Measurement.objects.create(
+            workspace=workspace, indicator=indicator, period=start, value=value,
+            source=source, note=note, entered_by=actor,
+        )  # fmt: skip
+        old = None
+    else:
+        old = current.value
+        current.value, current.source, current.note, current.entered_by = value, source, note, actor
+        current.save()
+    if old != value:
+        MeasurementChange.objects.create(
+            workspace=workspace, measurement=current, old_value=old, new_value=value, actor=actor
+        )
+    _touch(indicator.project)
+    return current
+
+
+@dataclass
+class ImportRow:
+    line: int
+    indicator: Indicator | None
+    period: dt.date | None
+    value: Decimal | None
+    source: str
+    note: str
+    errors: list[str]
+
+
+@transaction.atomic
+def measurements_import(*, actor: User, workspace: Workspace, rows: list[ImportRow]) -> int:
+    """All or nothing: every row is valid, or nothing is saved."""
+    if not rows:
+        raise ValidationError(_("The file has no data rows."))
+    if any(row.errors for row in rows):
+        raise ValidationError(_("Some rows have errors: nothing was saved."))
+    for row in rows:
+        assert row.indicator is not None and row.period is not None and row.value is not None
+        measurement_record(
+            actor=actor, workspace=workspace, indicator=row.indicator, period=row.period,
+            value=row.value, source=row.source, note=row.note,
+        )  # fmt: skip
+    return len(rows)
+
+
+# --- Lessons (the feedback loop) ---------------------------------------------------------------
+
+LESSON_FIELDS = ("learned", "source", "indicator", "action", "policy", "status", "sent_to", "cycle")
+
+
+@transaction.atomic
+def lesson_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    project: Project,
+    lesson: Lesson | None = None,
+    **data: Any,
+) -> Lesson:
+    assert_same_workspace(workspace, project, lesson, data.get("indicator"), data.get("action"))
+    lesson = lesson or Lesson(workspace=workspace, project=project, created_by=actor)
+    for field in LESSON_FIELDS:
+        if field in data:
+            setattr(lesson, field, data[field])
+    for related in ("indicator", "action", "cycle"):
+        obj = getattr(lesson, related, None)
+        if obj is not None and obj.project_id != project.pk:
+            raise ValidationError({related: _("Choose one from this project.")})
+    lesson.full_clean()
+    lesson.save()
+    return lesson
+
+
+@transaction.atomic
+def lesson_delete(*, actor: User, workspace: Workspace, lesson: Lesson) -> None:
+    assert_same_workspace(workspace, lesson)
+    lesson.delete()
+
+
+# --- Dashboard snapshots -----------------------------------------------------------------------
+
+
+def inputs_version(project: Project | None, workspace: Workspace) -> str:
+    """What the numbers depend on; a new version means a new snapshot."""
+    day = timezone.localdate().isoformat()  # "late" and "on track" depend on the date
+    if project is None:
+        rows = Project.objects.filter(archived_at__isnull=True).values_list(
+            "pk", "plan_revision", "evaluation_revision"
+        )
+        signature = ";".join(f"{pk}:{p}:{e}" for pk, p, e in sorted(rows))
+        return (
+            f"w-{day}-" + hashlib.sha1(signature.encode(), usedforsecurity=False).hexdigest()[:16]
+        )
+    revisions = Project.objects.values_list("plan_revision", "evaluation_revision").get(
+        pk=project.pk
+    )
+    return f"p-{day}-{revisions[0]}-{revisions[1]}"
+
+
+def schedule_dashboards(project: Project) -> None:
+    """After commit, recompute the project's and the workspace's dashboards, debounced: a burst
+    of saves within a few seconds enqueues one computation."""
+    workspace_id, project_id = project.workspace_id, project.pk
+
+    def enqueue() -> None:
+        from evaluation.tasks import refresh_dashboards
+
+        key = f"dashboards-scheduled:{workspace_id}:{project_id}"
+        delay = settings.DASHBOARD_DEBOUNCE_SECONDS
+        if settings.CELERY_TASK_ALWAYS_EAGER:  # in-process: no worker to spare the work
+            refresh_dashboards.apply_async(
+                kwargs={"workspace_id": workspace_id, "project_id": project_id}
+            )
+        elif cache.add(key, 1, timeout=delay):
+            refresh_dashboards.apply_async(
+                kwargs={"workspace_id": workspace_id, "project_id": project_id}, countdown=delay
+            )
+
+    transaction.on_commit(enqueue)
+
+
+def snapshot_request(*, workspace: Workspace, project: Project | None) -> DashboardSnapshot:
+    """The snapshot of the current inputs, created pending if it does not exist yet."""
+    version = inputs_version(project, workspace)
+    snapshot, _created = DashboardSnapshot.objects.get_or_create(
+        workspace=workspace, project=project, inputs_version=version
+    )
+    return snapshot
+
+
+def snapshot_compute(
+    *, workspace: Workspace, project: Project | None, version: str, claim: str
+) -> DashboardSnapshot | None:
+    """Compute the snapshot of ``version`` once. ``claim`` (the task id) lets a redelivered task
+    take over its own unfinished claim; any other run of the same version does nothing."""
+    snapshot, _created = DashboardSnapshot.objects.get_or_create(
+        workspace=workspace, project=project, inputs_version=version
+    )
+    stale = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+    claimed = (
+        DashboardSnapshot.objects.filter(pk=snapshot.pk)
+        .filter(
+            Q(status__in=[SnapshotStatus.PENDING, SnapshotStatus.FAILED])
+            | Q(status=SnapshotStatus.RUNNING, started_at__lt=stale)
+            | Q(status=SnapshotStatus.RUNNING, error=f"claim:{claim}")
+        )
+        .update(
+            status=SnapshotStatus.RUNNING,
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            error=f"claim:{claim}",
+        )
+    )
+    if not claimed:
+        return None  # done already, or another run is on it
+    started = time.monotonic()
+    test_delay = getattr(settings, "DASHBOARD_TEST_DELAY_SECONDS", 0)
+    if test_delay:  # lets the tests kill a worker in the middle of a computation
+        time.sleep(test_delay)
+    try:
+        data = dashboard.compute_project(project) if project else dashboard.compute_workspace()
+    except Exception as exc:
+        DashboardSnapshot.objects.filter(pk=snapshot.pk).update(
+            status=SnapshotStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    DashboardSnapshot.objects.filter(pk=snapshot.pk, error=f"claim:{claim}").update(
+        status=SnapshotStatus.DONE,
+        data=data,
+        error="",
+        computed_at=timezone.now(),
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
+    snapshot.refresh_from_db()
+    return snapshot

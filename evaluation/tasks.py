@@ -1,0 +1,83 @@
+"""Celery tasks of evaluation: thin wrappers around evaluation.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from core.models import Workspace
+from core.tasks import WorkspaceTask
+from evaluation import services
+from territories.models import Project
+
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    bind=True,
+    base=WorkspaceTask,
+    name="evaluation.compute_snapshot",
+    queue="dashboards",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=300,
+    soft_time_limit=240,
+)
+def compute_snapshot(
+    self: Any, *, workspace: Workspace, project_id: int | None, version: str
+) -> str:
+    """Compute one snapshot; a second run of the same inputs version does nothing."""
+    project = Project.objects.get(pk=project_id) if project_id else None
+    snapshot = services.snapshot_compute(
+        workspace=workspace, project=project, version=version, claim=self.request.id or "eager"
+    )
+    return "computed" if snapshot is not None else "skipped"
+
+
+@shared_task(
+    bind=True,
+    base=WorkspaceTask,
+    name="evaluation.refresh_dashboards",
+    queue="dashboards",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=60,
+)
+def refresh_dashboards(self: Any, *, workspace: Workspace, project_id: int | None = None) -> None:
+    """Snapshots of the current inputs of a project (if given) and of its workspace."""
+    targets: list[Project | None] = [None]
+    if project_id:
+        targets.insert(0, Project.objects.get(pk=project_id))
+    for project in targets:
+        snapshot = services.snapshot_request(workspace=workspace, project=project)
+        if snapshot.status != "done":
+            # In the embedded default (always eager) this runs right here, in-process.
+            compute_snapshot.apply_async(
+                kwargs={
+                    "workspace_id": workspace.pk,
+                    "project_id": project.pk if project else None,
+                    "version": snapshot.inputs_version,
+                }
+            )
+
+
+@shared_task(name="evaluation.nightly_refresh", time_limit=600)
+def nightly_refresh() -> int:
+    """Celery beat, every night: the date moves "on track" to "late", so every dashboard of every
+    workspace is brought up to date."""
+    count = 0
+    for workspace in Workspace.objects.all():
+        for project_id in Project.unscoped_objects.filter(
+            workspace=workspace, archived_at__isnull=True
+        ).values_list("pk", flat=True):
+            refresh_dashboards.delay(workspace_id=workspace.pk, project_id=project_id)
+            count += 1
+    return count
