@@ -9,204 +9,641 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_notification'),
-        ('evaluation', '0002_reference_indicators'),
-        ('mix', '0004_action_relations'),
-        ('territories', '0004_project_evaluation_revision'),
-        ('tracer', '0004_objective_person_in_charge'),
+        ("core", "0002_notification"),
+        ("evaluation", "0002_reference_indicators"),
+        ("mix", "0004_action_relations"),
+        ("territories", "0004_project_evaluation_revision"),
+        ("tracer", "0004_objective_person_in_charge"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='catalogueindicator',
-            name='unit_kind',
-            field=models.CharField(choices=[('count', 'Count'), ('signed_count', 'Count (may be negative)'), ('percent', 'Percentage'), ('score_10', 'Score out of 10'), ('score_7', 'Score from 1 to 7'), ('rank', 'Rank'), ('amount', 'Amount (€)'), ('other', 'Other')], max_length=16, verbose_name='kind of unit'),
+            model_name="catalogueindicator",
+            name="unit_kind",
+            field=models.CharField(
+                choices=[
+                    ("count", "Count"),
+                    ("signed_count", "Count (may be negative)"),
+                    ("percent", "Percentage"),
+                    ("score_10", "Score out of 10"),
+                    ("score_7", "Score from 1 to 7"),
+                    ("rank", "Rank"),
+                    ("amount", "Amount (€)"),
+                    ("other", "Other"),
+                ],
+                max_length=16,
+                verbose_name="kind of unit",
+            ),
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('unit', models.CharField(max_length=60, verbose_name='unit')),
-                ('unit_kind', models.CharField(choices=[('count', 'Count'), ('signed_count', 'Count (may be negative)'), ('percent', 'Percentage'), ('score_10', 'Score out of 10'), ('score_7', 'Score from 1 to 7'), ('rank', 'Rank'), ('amount', 'Amount (€)'), ('other', 'Other')], default='count', help_text='Decides which values are plausible: a percentage stays between 0 and 100.', max_length=16, verbose_name='kind of unit')),
-                ('direction', models.CharField(choices=[('higher', 'Higher is better'), ('lower', 'Lower is better')], default='higher', max_length=8, verbose_name='direction')),
-                ('level', models.CharField(choices=[('means', 'Means'), ('output', 'Output'), ('result', 'Result'), ('impact', 'Impact')], default='result', max_length=8, verbose_name='level')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='baseline')),
-                ('baseline_date', models.DateField(blank=True, null=True, verbose_name='baseline date')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='target')),
-                ('target_date', models.DateField(blank=True, null=True, verbose_name='target date')),
-                ('frequency', models.CharField(choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly')], default='yearly', max_length=10, verbose_name='frequency')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('actions', models.ManyToManyField(blank=True, related_name='indicators', to='mix.action', verbose_name='actions')),
-                ('catalogue', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluation.catalogueindicator', verbose_name='from the catalogue')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('objective', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='indicators', to='tracer.objective', verbose_name='objective')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='territories.project')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tracer.tracerstage', verbose_name='TRACER stage')),
-                ('workspace', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("unit", models.CharField(max_length=60, verbose_name="unit")),
+                (
+                    "unit_kind",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count"),
+                            ("signed_count", "Count (may be negative)"),
+                            ("percent", "Percentage"),
+                            ("score_10", "Score out of 10"),
+                            ("score_7", "Score from 1 to 7"),
+                            ("rank", "Rank"),
+                            ("amount", "Amount (€)"),
+                            ("other", "Other"),
+                        ],
+                        default="count",
+                        help_text="Decides which values are plausible: a percentage stays between 0 and 100.",
+                        max_length=16,
+                        verbose_name="kind of unit",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("higher", "Higher is better"), ("lower", "Lower is better")],
+                        default="higher",
+                        max_length=8,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("means", "Means"),
+                            ("output", "Output"),
+                            ("result", "Result"),
+                            ("impact", "Impact"),
+                        ],
+                        default="result",
+                        max_length=8,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="baseline",
+                    ),
+                ),
+                (
+                    "baseline_date",
+                    models.DateField(blank=True, null=True, verbose_name="baseline date"),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "target_date",
+                    models.DateField(blank=True, null=True, verbose_name="target date"),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                            ("yearly", "Yearly"),
+                        ],
+                        default="yearly",
+                        max_length=10,
+                        verbose_name="frequency",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "actions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="indicators",
+                        to="mix.action",
+                        verbose_name="actions",
+                    ),
+                ),
+                (
+                    "catalogue",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluation.catalogueindicator",
+                        verbose_name="from the catalogue",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="indicators",
+                        to="tracer.objective",
+                        verbose_name="objective",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="territories.project",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tracer.tracerstage",
+                        verbose_name="TRACER stage",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['stage__position', 'name', 'id'],
-                'base_manager_name': 'unscoped_objects',
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["stage__position", "name", "id"],
+                "base_manager_name": "unscoped_objects",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('learned', models.TextField(verbose_name='what was learned')),
-                ('source', models.CharField(choices=[('evaluation', 'An evaluation'), ('workshop', 'A workshop'), ('action', 'An action'), ('other', 'Other')], default='evaluation', max_length=12, verbose_name='learned from')),
-                ('policy', models.CharField(choices=[('urbanism', 'Urbanism'), ('planning', 'Planning'), ('economic', 'Economic development'), ('tourism', 'Tourism'), ('digital', 'Digital'), ('housing', 'Housing'), ('mobility', 'Mobility'), ('marketing', 'The marketing project itself'), ('other', 'Other')], max_length=12, verbose_name='feeds the policy')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('sent', 'Sent'), ('acted_on', 'Acted on')], default='proposed', max_length=10, verbose_name='status')),
-                ('sent_to', models.CharField(blank=True, help_text='The partner or service it went to.', max_length=200, verbose_name='sent to')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='mix.action', verbose_name='evidence: action')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lessons', to='territories.cycle')),
-                ('indicator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lessons', to='evaluation.indicator', verbose_name='evidence: indicator')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lessons', to='territories.project')),
-                ('workspace', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("learned", models.TextField(verbose_name="what was learned")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("evaluation", "An evaluation"),
+                            ("workshop", "A workshop"),
+                            ("action", "An action"),
+                            ("other", "Other"),
+                        ],
+                        default="evaluation",
+                        max_length=12,
+                        verbose_name="learned from",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.CharField(
+                        choices=[
+                            ("urbanism", "Urbanism"),
+                            ("planning", "Planning"),
+                            ("economic", "Economic development"),
+                            ("tourism", "Tourism"),
+                            ("digital", "Digital"),
+                            ("housing", "Housing"),
+                            ("mobility", "Mobility"),
+                            ("marketing", "The marketing project itself"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="feeds the policy",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("sent", "Sent"),
+                            ("acted_on", "Acted on"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "sent_to",
+                    models.CharField(
+                        blank=True,
+                        help_text="The partner or service it went to.",
+                        max_length=200,
+                        verbose_name="sent to",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="mix.action",
+                        verbose_name="evidence: action",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lessons",
+                        to="territories.cycle",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lessons",
+                        to="evaluation.indicator",
+                        verbose_name="evidence: indicator",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lessons",
+                        to="territories.project",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lesson',
-                'verbose_name_plural': 'lessons',
-                'ordering': ['-created_at', '-id'],
-                'base_manager_name': 'unscoped_objects',
+                "verbose_name": "lesson",
+                "verbose_name_plural": "lessons",
+                "ordering": ["-created_at", "-id"],
+                "base_manager_name": "unscoped_objects",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Measurement',
+            name="Measurement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('period', models.DateField(help_text='The first day of the period measured.', verbose_name='period')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16, verbose_name='value')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('entered_at', models.DateTimeField(auto_now=True)),
-                ('entered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measurements', to='evaluation.indicator')),
-                ('workspace', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "period",
+                    models.DateField(
+                        help_text="The first day of the period measured.", verbose_name="period"
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=16, verbose_name="value"),
+                ),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("entered_at", models.DateTimeField(auto_now=True)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measurements",
+                        to="evaluation.indicator",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'measurement',
-                'verbose_name_plural': 'measurements',
-                'ordering': ['indicator_id', 'period'],
-                'base_manager_name': 'unscoped_objects',
+                "verbose_name": "measurement",
+                "verbose_name_plural": "measurements",
+                "ordering": ["indicator_id", "period"],
+                "base_manager_name": "unscoped_objects",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='MeasurementChange',
+            name="MeasurementChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('old_value', models.DecimalField(decimal_places=4, max_digits=16, null=True)),
-                ('new_value', models.DecimalField(decimal_places=4, max_digits=16)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measurement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='evaluation.measurement')),
-                ('workspace', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("old_value", models.DecimalField(decimal_places=4, max_digits=16, null=True)),
+                ("new_value", models.DecimalField(decimal_places=4, max_digits=16)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="evaluation.measurement",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'base_manager_name': 'unscoped_objects',
+                "ordering": ["-at", "-id"],
+                "base_manager_name": "unscoped_objects",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='DashboardSnapshot',
+            name="DashboardSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('inputs_version', models.CharField(max_length=64)),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Computing'), ('done', 'Ready'), ('failed', 'Failed')], default='pending', max_length=8)),
-                ('data', models.JSONField(default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('computed_at', models.DateTimeField(blank=True, null=True)),
-                ('duration_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='territories.project')),
-                ('workspace', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("inputs_version", models.CharField(max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("running", "Computing"),
+                            ("done", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("data", models.JSONField(default=dict)),
+                ("error", models.TextField(blank=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("computed_at", models.DateTimeField(blank=True, null=True)),
+                ("duration_ms", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="territories.project",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'base_manager_name': 'unscoped_objects',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('project__isnull', False)), fields=('workspace', 'project', 'inputs_version'), name='snapshot_one_per_project_inputs'), models.UniqueConstraint(condition=models.Q(('project__isnull', True)), fields=('workspace', 'inputs_version'), name='snapshot_one_per_workspace_inputs'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'running', 'done', 'failed'])), name='snapshot_status_valid')],
+                "ordering": ["-created_at", "-id"],
+                "base_manager_name": "unscoped_objects",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("project__isnull", False)),
+                        fields=("workspace", "project", "inputs_version"),
+                        name="snapshot_one_per_project_inputs",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("project__isnull", True)),
+                        fields=("workspace", "inputs_version"),
+                        name="snapshot_one_per_workspace_inputs",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["pending", "running", "done", "failed"])
+                        ),
+                        name="snapshot_status_valid",
+                    ),
+                ],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_kind__in', ['count', 'signed_count', 'percent', 'score_10', 'score_7', 'rank', 'amount', 'other'])), name='indicator_unit_kind_valid'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "unit_kind__in",
+                        [
+                            "count",
+                            "signed_count",
+                            "percent",
+                            "score_10",
+                            "score_7",
+                            "rank",
+                            "amount",
+                            "other",
+                        ],
+                    )
+                ),
+                name="indicator_unit_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['higher', 'lower'])), name='indicator_direction_valid'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("direction__in", ["higher", "lower"])),
+                name="indicator_direction_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('level__in', ['means', 'output', 'result', 'impact'])), name='indicator_level_valid'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__in", ["means", "output", "result", "impact"])),
+                name="indicator_level_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('frequency__in', ['monthly', 'quarterly', 'yearly'])), name='indicator_frequency_valid'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("frequency__in", ["monthly", "quarterly", "yearly"])),
+                name="indicator_frequency_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('target_date__isnull', True), ('baseline_date__isnull', True), ('target_date__gte', models.F('baseline_date')), _connector='OR'), name='indicator_target_after_baseline', violation_error_message='The target date cannot be before the baseline date.'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_date__isnull", True),
+                    ("baseline_date__isnull", True),
+                    ("target_date__gte", models.F("baseline_date")),
+                    _connector="OR",
+                ),
+                name="indicator_target_after_baseline",
+                violation_error_message="The target date cannot be before the baseline date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='indicator_name_not_empty'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("name", ""), _negated=True), name="indicator_name_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.CheckConstraint(condition=models.Q(('learned', ''), _negated=True), name='lesson_learned_not_empty'),
+            model_name="lesson",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("learned", ""), _negated=True), name="lesson_learned_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.CheckConstraint(condition=models.Q(('policy__in', ['urbanism', 'planning', 'economic', 'tourism', 'digital', 'housing', 'mobility', 'marketing', 'other'])), name='lesson_policy_valid'),
+            model_name="lesson",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "policy__in",
+                        [
+                            "urbanism",
+                            "planning",
+                            "economic",
+                            "tourism",
+                            "digital",
+                            "housing",
+                            "mobility",
+                            "marketing",
+                            "other",
+                        ],
+                    )
+                ),
+                name="lesson_policy_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['proposed', 'sent', 'acted_on'])), name='lesson_status_valid'),
+            model_name="lesson",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["proposed", "sent", "acted_on"])),
+                name="lesson_status_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='measurement',
-            index=models.Index(fields=['workspace', 'indicator', 'period'], name='evaluation__workspa_8e4571_idx'),
+            model_name="measurement",
+            index=models.Index(
+                fields=["workspace", "indicator", "period"], name="evaluation__workspa_8e4571_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measurement',
-            constraint=models.UniqueConstraint(fields=('indicator', 'period'), name='measurement_one_per_period', violation_error_message='This indicator already has a value for this period.'),
+            model_name="measurement",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "period"),
+                name="measurement_one_per_period",
+                violation_error_message="This indicator already has a value for this period.",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('territories', '0003_project_plan_revision'),
+        ("territories", "0003_project_plan_revision"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='evaluation_revision',
+            model_name="project",
+            name="evaluation_revision",
             field=models.BigIntegerField(default=0, editable=False),
         ),
     ]
