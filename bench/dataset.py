@@ -30,6 +30,7 @@ from bench.words import (
     ACTION_VERBS,
     FACILITIES,
     FIRST_NAMES,
+    INDICATORS,
     LAST_NAMES,
     OBJECTIVES,
     PARTNERS,
@@ -42,6 +43,7 @@ from bench.words import (
 )
 from core.models import Membership, User, Workspace
 from core.roles import Role
+from evaluation.models import Direction, Frequency, Indicator, IndicatorLevel, Measurement
 from governance.models import PartnerOrganisation
 from mix.models import Action, ActionStatus, MixFamily
 from territories.models import (
@@ -59,6 +61,11 @@ from tracer.models import Objective, Priority, TracerStage
 # A fixed "now": the same seed gives the same rows whatever the day.
 ANCHOR = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 BATCH = 500
+MEASUREMENT_BATCH = 5_000  # measurements made and written at a time (a million are not kept)
+MAX_PERIODS = 5_000  # measurements of one indicator of the timed project: daily, ~14 years
+MIN_LEVEL_INDICATORS = 10  # indicators each measurement level adds to the timed project
+# Plausible values by kind of unit, in cents of the unit.
+VALUE_CENTS = {"percent": (0, 10_000), "score_10": (0, 1_000), "rank": (100, 50_000)}
 
 STRATEGIC_KINDS = [
     TerritoryKind.REGION,
@@ -112,6 +119,10 @@ class Shape:
     plan_objectives: int = 0  # objectives of the timed plan (the first active project)
     plan_actions: int = 0  # actions of the timed plan
     actions_per_project: tuple[int, int] = (0, 0)  # actions of every other project (a range)
+    # The timed plan's measurements, level by level (see bench.sizes.Size).
+    measurement_levels: tuple[int, ...] = ()
+    indicators_per_project: tuple[int, int] = (0, 0)  # every other project's (a range)
+    measurements_per_indicator: tuple[int, int] = (0, 0)  # of those indicators (a range)
 
 
 @dataclass(frozen=True)
@@ -140,11 +151,17 @@ class Dataset:
     actions: list[Action] = field(default_factory=list)
     contributions: list[Any] = field(default_factory=list)  # Action.contributors rows
     action_audiences: list[Any] = field(default_factory=list)  # Action.audiences rows
+    indicators: list[Indicator] = field(default_factory=list)
+    measurement_counts: list[int] = field(default_factory=list)  # per indicator, in order
+    measurements: int = 0  # how many were written: a million model instances are not kept
+    # The timed plan's indicators (pks), level by level of measurements, by workspace slug.
+    level_indicators: dict[str, list[list[int]]] = field(default_factory=dict)
     # The project whose plan is timed, by workspace slug: the workspace's first active project.
     plan_projects: dict[str, Project] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        return {name: len(getattr(self, name)) for name, _make in KINDS}
+        rows = {name: getattr(self, name) for name, _make in KINDS}
+        return {name: n if isinstance(n, int) else len(n) for name, n in rows.items()}
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
@@ -476,6 +493,100 @@ def make_action_audiences(ds: Dataset, rng: random.Random) -> None:
     ds.action_audiences = through.objects.bulk_create(rows, batch_size=BATCH)
 
 
+def _indicator(rng: random.Random, project: Project, stages: list[TracerStage]) -> Indicator:
+    name, unit, kind = rng.choice(INDICATORS)
+    low, high = VALUE_CENTS.get(kind, (0, 10_000_000))
+    baseline = Decimal(rng.randrange(low, high)).scaleb(-2) if rng.random() < 0.7 else None
+    target = Decimal(rng.randrange(low, high)).scaleb(-2) if rng.random() < 0.8 else None
+    start = ANCHOR.date() - dt.timedelta(days=rng.randint(200, 1500))
+    return Indicator(
+        uuid=_uuid(rng),
+        workspace_id=project.workspace_id,
+        project=project,
+        name=f"{name} ({rng.choice(PLACES)})",
+        unit=unit,
+        unit_kind=kind,
+        direction=rng.choices([Direction.HIGHER, Direction.LOWER], [4, 1])[0],
+        level=rng.choice(IndicatorLevel.values),
+        stage=rng.choice(stages),
+        baseline_value=baseline,
+        baseline_date=start if rng.random() < 0.8 else None,
+        target_value=target,
+        target_date=start + dt.timedelta(days=rng.randint(365, 2000)) if target else None,
+        frequency=Frequency.MONTHLY,
+    )
+
+
+def make_indicators(ds: Dataset, rng: random.Random) -> None:
+    """The timed plan's indicators, level by level: each level adds enough indicators to hold
+    its measurements (at most MAX_PERIODS each); every other project gets a few."""
+    shapes = {ds.workspaces[plan.slug].pk: plan.shape for plan in ds.plans}
+    stages = list(TracerStage.objects.order_by("position"))
+    timed = {project.pk: slug for slug, project in ds.plan_projects.items()}
+    rows: list[Indicator] = []
+    counts: list[int] = []
+    levels: dict[str, list[tuple[int, int]]] = {}  # slug -> (first row, end row) per level
+    for project in ds.projects:
+        shape = shapes[project.workspace_id]
+        if project.pk in timed and shape.measurement_levels:
+            spans = levels[timed[project.pk]] = []
+            below = 0
+            for level in shape.measurement_levels:
+                added = level - below
+                number = max(MIN_LEVEL_INDICATORS, -(-added // MAX_PERIODS))
+                each, extra = divmod(added, number)
+                spans.append((len(rows), len(rows) + number))
+                for i in range(number):
+                    rows.append(_indicator(rng, project, stages))
+                    counts.append(each + (i < extra))
+                below = level
+        else:
+            for _ in range(rng.randint(*shape.indicators_per_project)):
+                rows.append(_indicator(rng, project, stages))
+                counts.append(rng.randint(*shape.measurements_per_indicator))
+    ds.indicators = Indicator.unscoped_objects.bulk_create(rows, batch_size=BATCH)
+    ds.measurement_counts = counts
+    ds.level_indicators = {
+        slug: [[row.pk for row in ds.indicators[first:end]] for first, end in spans]
+        for slug, spans in levels.items()
+    }
+
+
+def make_measurements(ds: Dataset, rng: random.Random) -> None:
+    """Each indicator's measurements up to a recent period: daily in the timed plan (its
+    levels go up to a million rows), monthly elsewhere. Written MEASUREMENT_BATCH at a time."""
+    timed = {pk for spans in ds.level_indicators.values() for span in spans for pk in span}
+    end = ANCHOR.date()
+    batch: list[Measurement] = []
+    total = 0
+    for indicator, count in zip(ds.indicators, ds.measurement_counts, strict=True):
+        low, high = VALUE_CENTS.get(indicator.unit_kind, (0, 10_000_000))
+        last = end - dt.timedelta(days=rng.randint(0, 60))
+        daily = indicator.pk in timed
+        first_of_month = last.replace(day=1)
+        for k in range(count):
+            if daily:
+                period = last - dt.timedelta(days=k)
+            else:
+                months = first_of_month.year * 12 + first_of_month.month - 1 - k
+                period = dt.date(months // 12, months % 12 + 1, 1)
+            batch.append(
+                Measurement(
+                    uuid=_uuid(rng),
+                    workspace_id=indicator.workspace_id,
+                    indicator_id=indicator.pk,
+                    period=period,
+                    value=Decimal(rng.randrange(low, high)).scaleb(-2),
+                )
+            )
+            if len(batch) == MEASUREMENT_BATCH:
+                Measurement.unscoped_objects.bulk_create(batch, batch_size=MEASUREMENT_BATCH)
+                total += len(batch)
+                batch = []
+    Measurement.unscoped_objects.bulk_create(batch, batch_size=MEASUREMENT_BATCH)
+    ds.measurements = total + len(batch)
+
+
 KINDS: list[tuple[str, Callable[[Dataset, random.Random], None]]] = [
     ("workspaces", make_workspaces),
     ("users", make_users),
@@ -488,6 +599,8 @@ KINDS: list[tuple[str, Callable[[Dataset, random.Random], None]]] = [
     ("actions", make_actions),
     ("contributions", make_contributions),
     ("action_audiences", make_action_audiences),
+    ("indicators", make_indicators),
+    ("measurements", make_measurements),
 ]
 
 
@@ -511,7 +624,11 @@ def plan_workspaces(size: Size, seed: int) -> list[WorkspacePlan]:
         if i == 0:
             counts = (size.territories[1], size.projects[1], size.members[1])
             partners = size.partners[1]
-            timed = {"plan_objectives": size.plan_objectives, "plan_actions": size.plan_actions}
+            timed = {
+                "plan_objectives": size.plan_objectives,
+                "plan_actions": size.plan_actions,
+                "measurement_levels": size.measurement_levels,
+            }
         else:
             counts = (
                 rng.randint(*size.territories),
@@ -525,6 +642,8 @@ def plan_workspaces(size: Size, seed: int) -> list[WorkspacePlan]:
             archived_share=0.1,
             partners=partners,
             actions_per_project=size.actions_per_project,
+            indicators_per_project=size.indicators_per_project,
+            measurements_per_indicator=size.measurements_per_indicator,
             **timed,
         )
         name = f"Attractivité {rng.choice(PLACES)} ({i + 1})"

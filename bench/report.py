@@ -73,6 +73,7 @@ def table(result: dict[str, Any]) -> str:
         f"Table partial: {size['partial_bytes']:,} bytes; full table page: "
         f"{size['full_page_bytes']:,} bytes ({size['share']:.2f}x)."
     )
+    lines += _snapshots(result)
     for target in result["targets"]:
         verdict = "met" if target["met"] else "MISSED"
         lines.append(f"Target {target['what']} <= {target['max']}: {target['value']} -> {verdict}")
@@ -90,3 +91,59 @@ def write_json(result: dict[str, Any], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for i, row in enumerate([header, *rows]):
+        lines.append("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def _snapshots(result: dict[str, Any]) -> list[str]:
+    """The dashboard snapshot per measurement level, and the dashboard page."""
+    lines = [
+        "",
+        "Dashboard snapshot of the timed project (evaluation.dashboard.compute_project, SQL "
+        "aggregates) against a Python reference over the same rows (values_list), same run. "
+        "Peak = Python allocations (tracemalloc).",
+    ]
+    header = (
+        "measurements",
+        "indicators",
+        "runs",
+        "median ms",
+        "reference ms",
+        "ratio",
+        "queries",
+        "peak KiB",
+        "reference peak KiB",
+    )
+    rows = [
+        (
+            f"{s['measurements']:,}",
+            str(s["indicators"]),
+            str(s["runs"]),
+            f"{s['median_ms']:.1f}",
+            f"{s['reference_ms']:.1f}",
+            f"{s['ratio']:.2f}x",
+            str(s["queries"]),
+            f"{s['peak_kib']:,.0f}",
+            f"{s['reference_peak_kib']:,.0f}",
+        )
+        for s in result["snapshots"]
+    ]
+    lines += _columns(header, rows)
+    page = result["dashboard_page"]
+    if "skipped" in page:
+        lines.append(f"Dashboard page: not measured ({page['skipped']}).")
+    else:
+        lines.append(
+            f"Dashboard page ({page['path']}): {page['queries']} queries, median "
+            f"{page['median_ms']:.2f} ms over {page['runs']} runs."
+        )
+    lines.append("")
+    return lines

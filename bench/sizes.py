@@ -13,6 +13,8 @@ PROBE_ROWS = (1, 200)
 # reflects N+1s and untrustworthy measurements).
 TABLE_PARTIAL_MAX_RATIO = 5.0  # the table's HTMX partial, against its raw-SQL baseline
 PARTIAL_MAX_BYTES_SHARE = 0.3  # bytes of that partial, against the full table page
+SNAPSHOT_MAX_RATIO = 0.5  # the dashboard snapshot, against a Python reference over the same rows
+SNAPSHOT_MAX_MS = 1000.0  # the dashboard snapshot at the largest measurement level
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,12 @@ class Size:
     (inclusive). The first workspace takes the top of every range: it is the one whose pages are
     timed, and its first active project holds the timed action plan (``plan_actions`` actions
     over ``plan_objectives`` objectives). Every other project gets ``actions_per_project``.
+
+    The timed project also holds the evaluation: ``measurement_levels[-1]`` measurements over
+    indicators added level by level, so that the dashboard snapshot is timed with the first
+    ``measurement_levels[i]`` of them (the later levels' indicators set aside, rolled back).
+    Every other project gets ``indicators_per_project`` indicators of
+    ``measurements_per_indicator`` measurements each.
 
     ``warmup`` and ``repeat`` are the runs per endpoint; an endpoint slower than
     ``seconds_per_endpoint / repeat`` gets fewer runs (never fewer than ``MIN_RUNS``), so that
@@ -41,6 +49,11 @@ class Size:
     plan_actions: int = 30
     actions_per_project: tuple[int, int] = (0, 3)
     seconds_per_endpoint: float = 2.0
+    # The timed project's measurements: the dashboard snapshot is timed at each of these counts.
+    measurement_levels: tuple[int, ...] = (100, 500)
+    # Every other project's indicators, and the measurements of each (ranges).
+    indicators_per_project: tuple[int, int] = (0, 2)
+    measurements_per_indicator: tuple[int, int] = (0, 12)
 
 
 MIN_RUNS = 5
@@ -63,6 +76,9 @@ SIZES: dict[str, Size] = {
             plan_actions=500,
             actions_per_project=(0, 4),
             seconds_per_endpoint=5.0,
+            measurement_levels=(1_000, 10_000),
+            indicators_per_project=(0, 3),
+            measurements_per_indicator=(0, 24),
         ),
         Size(
             "L",
@@ -77,6 +93,9 @@ SIZES: dict[str, Size] = {
             plan_actions=5000,
             actions_per_project=(0, 6),
             seconds_per_endpoint=30.0,
+            measurement_levels=(10_000, 100_000, 1_000_000),
+            indicators_per_project=(0, 3),
+            measurements_per_indicator=(0, 36),
         ),
     )
 }

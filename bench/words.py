@@ -192,3 +192,13 @@ ACTION_THINGS = [
     "un kit de marque pour les partenaires",
 ]
 SEGMENTS = ["DINKs", "jeunes familles", "néo-ruraux", "cadres en reconversion", "alternants"]
+INDICATORS = [
+    ("Nuitées touristiques", "nuitées", "count"),
+    ("Notoriété assistée", "%", "percent"),
+    ("Solde migratoire", "habitants", "signed_count"),
+    ("Implantations d'entreprises", "entreprises", "count"),
+    ("Satisfaction des visiteurs", "note", "score_10"),
+    ("Rang au palmarès des villes", "rang", "rank"),
+    ("Retombées presse", "€", "amount"),
+    ("Abonnés aux réseaux sociaux", "abonnés", "count"),
+]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("w/<slug:workspace_slug>/", include("territories.urls")),
     path("w/<slug:workspace_slug>/", include("mix.urls")),
     path("w/<slug:workspace_slug>/", include("governance.urls")),
+    path("w/<slug:workspace_slug>/", include("evaluation.urls")),
     path("api/v1/reference/", include(reference_api)),
     path("admin/", admin.site.urls),
 ]

@@ -79,6 +79,15 @@ PERMISSIONS: dict[str, Role] = {
     # Own comments while nobody replied; admins and owners delete any (object rule).
     "comment.delete": Role.PARTNER,
     "notification.view": Role.VIEWER,
+    # Partners see the dashboards of the projects shared with them (object rule).
+    "dashboard.view": Role.VIEWER,
+    "dashboard.export": Role.VIEWER,
+    # Evaluation: partners read the evaluation of the projects shared with them, edit nothing.
+    "indicator.view": Role.VIEWER,
+    "indicator.manage": Role.EDITOR,
+    "measurement.record": Role.EDITOR,
+    "lesson.view": Role.VIEWER,
+    "lesson.manage": Role.EDITOR,
 }
 
 

@@ -18,6 +18,9 @@ class WorkspaceTask(Task):
     """
 
     abstract = True
+    # Callers pass ``workspace_id``, the task function takes ``workspace``: Celery's check of
+    # the arguments against the function's signature would refuse every call.
+    typing = False
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from core.models import Workspace

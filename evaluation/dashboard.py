@@ -11,29 +11,31 @@ post-processing, the property tests and the benchmark's reference.
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Iterable
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from django.db.models import (
     Count,
     DecimalField,
-    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 
-from evaluation.models import Indicator, Measurement
+from evaluation.models import Direction, Indicator, Measurement
 from mix.models import Action, ActionStatus, MixFamily
 from territories.models import Project
 from tracer.models import Objective, TracerStage
 
 TREND_POINTS = 24  # the last periods drawn per indicator
+TREND_CHUNK = 200  # indicators per trend query
 
 ZERO = Decimal(0)
 
@@ -47,14 +49,17 @@ def reference_attainment(
     baseline: Decimal | None,
     target: Decimal | None,
     latest: Decimal | None,
+    direction: str = Direction.HIGHER,
 ) -> float | None:
     """Progress from baseline to target, in percent (100 = reached). "Lower is better"
-    indicators have a target below their baseline, so the same formula holds."""
+    indicators have a target below their baseline, so the same formula holds. A target equal to
+    the baseline (keep a level) is reached on the good side of it, as the direction says."""
     if latest is None or target is None:
         return None
     start = baseline if baseline is not None else ZERO
     if target == start:
-        return 100.0 if latest == target else 0.0
+        reached = latest <= target if direction == Direction.LOWER else latest >= target
+        return 100.0 if reached else 0.0
     return float((latest - start) / (target - start) * 100)
 
 
@@ -87,6 +92,8 @@ def _indicators(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
         .annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_period=Subquery(latest.values("period")[:1]),
+            # The oldest period the trend shows; None when there are fewer points than that.
+            trend_from=Subquery(latest.values("period")[TREND_POINTS - 1 : TREND_POINTS]),
             measurement_count=Subquery(
                 Measurement.objects.filter(indicator=OuterRef("pk"))
                 .order_by()
@@ -99,30 +106,52 @@ def _indicators(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
     )
 
 
-def _trends(project: Project) -> dict[int, list[list[Any]]]:
-    """The last TREND_POINTS measurements of each indicator: one windowed query."""
-    rows = (
-        Measurement.objects.filter(indicator__project=project)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("indicator_id")], order_by=F("period").desc())
-        )
-        .filter(rank__lte=TREND_POINTS)
-        .values_list("indicator_id", "period", "value")
-        .order_by("indicator_id", "period")
-    )
+def _trends(indicators: list[Indicator]) -> dict[int, list[list[Any]]]:
+    """The last TREND_POINTS measurements of each indicator (annotated by :func:`_indicators`).
+
+    Each indicator's points are one range of the (workspace, indicator, period) index: from its
+    ``trend_from`` period, or all of them when it has fewer. So the query reads TREND_POINTS rows
+    per indicator, however many measurements there are (a window over all of them would read
+    every one). One query per TREND_CHUNK indicators keeps the OR list short enough for SQLite.
+    """
     trends: dict[int, list[list[Any]]] = {}
-    for indicator_id, period, value in rows:  # at most TREND_POINTS per indicator
-        trends.setdefault(indicator_id, []).append([period.isoformat(), float(value)])
+    measured = [ind for ind in indicators if getattr(ind, "measurement_count", None)]
+    for start in range(0, len(measured), TREND_CHUNK):
+        chunk = measured[start : start + TREND_CHUNK]
+        starts = [(ind, getattr(ind, "trend_from", None)) for ind in chunk]
+        few = [ind for ind, start in starts if start is None]
+        ranges = [
+            Q(workspace_id=ind.workspace_id, indicator_id=ind.pk, period__gte=start)
+            for ind, start in starts
+            if start is not None
+        ]
+        if few:
+            ranges.append(
+                Q(workspace_id=few[0].workspace_id, indicator_id__in=[ind.pk for ind in few])
+            )
+        # Unscoped, each range naming its workspace instead: next to one "workspace = ..." for
+        # the whole query, SQLite scans all of the workspace's measurements rather than the
+        # ranges. The ranges come from indicators read through the scoped manager.
+        rows = (
+            Measurement.unscoped_objects.filter(reduce(operator.or_, ranges))
+            .values_list("indicator_id", "period", "value")
+            .order_by("indicator_id", "period")
+        )
+        for indicator_id, period, value in rows:  # at most TREND_POINTS per indicator
+            trends.setdefault(indicator_id, []).append([period.isoformat(), float(value)])
     return trends
 
 
-def _indicator_rows(qs: QuerySet[Indicator], today: dt.date) -> list[dict[str, Any]]:
+def _indicator_rows(qs: Iterable[Indicator], today: dt.date) -> list[dict[str, Any]]:
     result = []
     for ind in qs:  # one row per indicator (tens), the measurements are aggregated in SQL
         latest_value: Decimal | None = getattr(ind, "latest_value", None)
         latest_period: dt.date | None = getattr(ind, "latest_period", None)
         attainment = reference_attainment(
-            baseline=ind.baseline_value, target=ind.target_value, latest=latest_value
+            baseline=ind.baseline_value,
+            target=ind.target_value,
+            latest=latest_value,
+            direction=ind.direction,
         )
         result.append(
             {
@@ -177,7 +206,8 @@ def _funnel(project_filter: Q, indicators: list[dict[str, Any]]) -> list[dict[st
             total=Count("pk"),
             planned=_money("budget_planned"),
             spent=_money("budget_spent"),
-            **{s: Count("pk", filter=Q(status=s)) for s in ActionStatus.values},
+            # Prefixed: the status "planned" would clash with the planned budget.
+            **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in ActionStatus.values},
         )
         .order_by()
     }
@@ -195,7 +225,7 @@ def _funnel(project_filter: Q, indicators: list[dict[str, Any]]) -> list[dict[st
                 "letter": stage.letter,
                 "objectives": objectives.get(stage.code, 0),
                 "actions": row.get("total", 0),
-                "by_status": {s: row.get(s, 0) for s in ActionStatus.values},
+                "by_status": {s: row.get(f"status_{s}", 0) for s in ActionStatus.values},
                 "planned": _num(row.get("planned", ZERO)),
                 "spent": _num(row.get("spent", ZERO)),
                 "indicators": len([i for i in indicators if i["stage"] == stage.code]),
@@ -242,8 +272,9 @@ def _schedule(project_filter: Q, today: dt.date) -> dict[str, int]:
 
 def compute_project(project: Project, *, today: dt.date | None = None) -> dict[str, Any]:
     today = today or dt.date.today()
-    indicators = _indicator_rows(_indicators(Indicator.objects.filter(project=project)), today)
-    trends = _trends(project)
+    rows = list(_indicators(Indicator.objects.filter(project=project)))
+    indicators = _indicator_rows(rows, today)
+    trends = _trends(rows)
     for row in indicators:
         row["trend"] = trends.get(row["id"], [])
     project_filter = Q(project=project)

@@ -7,6 +7,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from core.tenancy import assert_same_workspace
 from evaluation import dashboard
 from evaluation.models import (
     DashboardSnapshot,
+    Direction,
     Indicator,
     Lesson,
     Measurement,
@@ -31,6 +33,8 @@ from evaluation.models import (
 )
 from territories.models import Project
 
+# The author is null once their account is deleted; that must not block later edits.
+AUTHOR = ["created_by"]
 INDICATOR_FIELDS = (
     "name", "unit", "unit_kind", "direction", "level", "stage", "objective", "catalogue",
     "baseline_value", "baseline_date", "target_value", "target_date", "frequency", "source",
@@ -52,6 +56,8 @@ _BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
 def check_plausible(unit_kind: str, value: Decimal) -> None:
     """Refuse values a unit cannot take: a percentage above 100, a negative count..."""
     low, high = _BOUNDS.get(unit_kind, (None, None))
+    if not value.is_finite():  # NaN would pass every bound below (or make them raise)
+        raise ValidationError({"value": _("%(value)s is not a number.") % {"value": value}})
     if (
         unit_kind in {UnitKind.COUNT, UnitKind.SIGNED_COUNT, UnitKind.RANK}
         and value != value.to_integral_value()
@@ -94,6 +100,39 @@ def period_start(day: dt.date, frequency: str) -> dt.date:
 # --- Indicators --------------------------------------------------------------------------------
 
 
+def _check_indicator(indicator: Indicator, actions: Any) -> None:
+    """The objective and the actions are the project's own; baseline and target are values
+    the unit can take (a percentage of 140 is refused here as it is for a measurement)."""
+    errors: dict[str, Any] = {}
+    objective = indicator.objective
+    if objective is not None and objective.project_id != indicator.project_id:
+        errors["objective"] = _("Choose an objective of this project.")
+    if any(action.project_id != indicator.project_id for action in actions):
+        errors["actions"] = _("Choose actions of this project.")
+    baseline_date, target_date = indicator.baseline_date, indicator.target_date
+    if baseline_date and target_date and target_date < baseline_date:
+        errors["target_date"] = _("The target date cannot be before the baseline date.")
+    for field in ("baseline_value", "target_value"):
+        value = getattr(indicator, field)
+        if value is not None:
+            try:
+                check_plausible(indicator.unit_kind, value)
+            except ValidationError as exc:
+                errors[field] = exc.message_dict["value"]
+    baseline, target = indicator.baseline_value, indicator.target_value
+    if baseline is not None and target is not None and "target_value" not in errors:
+        if indicator.direction == Direction.HIGHER and target < baseline:
+            errors["target_value"] = _(
+                "Higher is better for this indicator: the target cannot be below the baseline."
+            )
+        elif indicator.direction == Direction.LOWER and target > baseline:
+            errors["target_value"] = _(
+                "Lower is better for this indicator: the target cannot be above the baseline."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
 def _touch(project: Project) -> None:
     """The evaluation's inputs changed: bump the revision and recompute after commit."""
     Project.objects.filter(pk=project.pk).update(evaluation_revision=F("evaluation_revision") + 1)
@@ -109,9 +148,8 @@ def indicator_create(
     for field in INDICATOR_FIELDS:
         if field in data:
             setattr(indicator, field, data[field])
-    if indicator.objective_id and indicator.objective.project_id != project.pk:  # type: ignore[union-attr]
-        raise ValidationError({"objective": _("Choose an objective of this project.")})
-    indicator.full_clean()
+    _check_indicator(indicator, actions)
+    indicator.full_clean(exclude=AUTHOR)
     indicator.save()
     indicator.actions.set(actions)
     _touch(project)
@@ -126,8 +164,9 @@ def indicator_update(
     for field in INDICATOR_FIELDS:
         if field in data:
             setattr(indicator, field, data[field])
+    _check_indicator(indicator, actions or ())
     indicator.version += 1
-    indicator.full_clean()
+    indicator.full_clean(exclude=AUTHOR)
     indicator.save()
     if actions is not None:
         indicator.actions.set(actions)
@@ -233,7 +272,7 @@ def lesson_save(
         obj = getattr(lesson, related, None)
         if obj is not None and obj.project_id != project.pk:
             raise ValidationError({related: _("Choose one from this project.")})
-    lesson.full_clean()
+    lesson.full_clean(exclude=AUTHOR)
     lesson.save()
     return lesson
 
@@ -261,7 +300,11 @@ def inputs_version(project: Project | None, workspace: Workspace) -> str:
     revisions = Project.objects.values_list("plan_revision", "evaluation_revision").get(
         pk=project.pk
     )
-    return f"p-{day}-{revisions[0]}-{revisions[1]}"
+    return _project_version(day, *revisions)
+
+
+def _project_version(day: str, plan_revision: int, evaluation_revision: int) -> str:
+    return f"p-{day}-{plan_revision}-{evaluation_revision}"
 
 
 def schedule_dashboards(project: Project) -> None:
@@ -340,3 +383,70 @@ def snapshot_compute(
     )
     snapshot.refresh_from_db()
     return snapshot
+
+
+# --- Dashboard pages ---------------------------------------------------------------------------
+
+
+def _send_pending(snapshots: list[DashboardSnapshot]) -> bool:
+    """Send the computation of each pending snapshot after commit; True if any was sent.
+
+    With a worker, a page that asks again within the task's time limit sends nothing more (the
+    first request is on its way; a lost one is sent again after that). In the embedded default
+    the computation runs in-process, at once, as :func:`schedule_dashboards` does.
+    """
+    from evaluation.tasks import compute_snapshot
+
+    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    sent = False
+    for snapshot in snapshots:
+        if snapshot.status != SnapshotStatus.PENDING:
+            continue
+        key = f"dashboard-requested:{snapshot.uuid}"
+        if not eager and not cache.add(key, 1, timeout=settings.CELERY_TASK_TIME_LIMIT):
+            continue
+        kwargs = {
+            "workspace_id": snapshot.workspace_id,
+            "project_id": snapshot.project_id,
+            "version": snapshot.inputs_version,
+        }
+        transaction.on_commit(partial(compute_snapshot.apply_async, kwargs=kwargs))
+        sent = True
+    return sent
+
+
+def dashboard_request(*, workspace: Workspace, project: Project | None) -> DashboardSnapshot:
+    """The snapshot of a dashboard's current inputs, for the page (or the poll) that shows it:
+    created pending and its computation sent when it is new."""
+    snapshot = snapshot_request(workspace=workspace, project=project)
+    if _send_pending([snapshot]) and settings.CELERY_TASK_ALWAYS_EAGER:
+        snapshot.refresh_from_db()  # computed in-process, unless a test holds the commit
+    return snapshot
+
+
+def dashboards_request(*, workspace: Workspace, projects: list[Project]) -> list[DashboardSnapshot]:
+    """:func:`dashboard_request` for several projects, in two queries whatever their number
+    (three when some snapshots are new). ``projects`` carry their revisions, freshly read."""
+    if not projects:
+        return []
+    assert_same_workspace(workspace, *projects)
+    day = timezone.localdate().isoformat()
+    wanted = {p.pk: _project_version(day, p.plan_revision, p.evaluation_revision) for p in projects}
+    match = Q()
+    for project_id, version in wanted.items():
+        match |= Q(project_id=project_id, inputs_version=version)
+    snapshots = list(DashboardSnapshot.objects.filter(match))
+    if len(snapshots) < len(wanted):
+        have = {s.project_id for s in snapshots}
+        DashboardSnapshot.objects.bulk_create(
+            [
+                DashboardSnapshot(workspace=workspace, project_id=pk, inputs_version=version)
+                for pk, version in wanted.items()
+                if pk not in have
+            ],
+            ignore_conflicts=True,  # another request created it meanwhile
+        )
+        snapshots = list(DashboardSnapshot.objects.filter(match))
+    if _send_pending(snapshots) and settings.CELERY_TASK_ALWAYS_EAGER:
+        snapshots = list(DashboardSnapshot.objects.filter(match))
+    return snapshots

@@ -50,6 +50,7 @@ def compute_snapshot(
     retry_backoff=True,
     max_retries=5,
     time_limit=60,
+    soft_time_limit=50,  # below time_limit: the global soft limit (240 s) would be refused
 )
 def refresh_dashboards(self: Any, *, workspace: Workspace, project_id: int | None = None) -> None:
     """Snapshots of the current inputs of a project (if given) and of its workspace."""

@@ -47,39 +47,51 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def to_csv(actions: Iterable[Action], *, language: str) -> bytes:
-    with override(language):
-        headers, rows = _rows(actions)
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";" if language == "fr" else ",")
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow(["" if v is None else _safe(v) for v in row])
+def csv_bytes(headers: list[str], rows: Iterable[list[Any]], *, language: str) -> bytes:
+    """One table as CSV: ";" for French readers, a BOM so that Excel reads UTF-8, formulas
+    neutralised. Shared by every export of the product."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if language == "fr" else ",")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else _safe(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
 
 
-def to_xlsx(actions: Iterable[Action], *, language: str) -> bytes:
+def xlsx_bytes(sheets: Iterable[tuple[str, list[str], Iterable[list[Any]], list[int]]]) -> bytes:
+    """A workbook of (title, headers, rows, column widths) sheets, bold frozen headers,
+    formulas neutralised. Shared by every export of the product."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    with override(language):
-        headers, rows = _rows(actions)
-        workbook = Workbook(write_only=False)
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = _("Actions")[:31]
+    workbook = Workbook(write_only=False)
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for title, headers, rows, widths in sheets:
+        sheet = workbook.create_sheet(title[:31])
         sheet.append(headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append([_safe(v) for v in row])
         sheet.freeze_panes = "A2"
-        for column, width in zip(
-            "ABCDEFGHIJKLMNO",
-            [40, 16, 30, 24, 12, 10, 30, 24, 30, 12, 12, 14, 12, 50, 18],
-            strict=False,
-        ):
-            sheet.column_dimensions[column].width = width
-        out = io.BytesIO()
-        workbook.save(out)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+    out = io.BytesIO()
+    workbook.save(out)
     return out.getvalue()
+
+
+def to_csv(actions: Iterable[Action], *, language: str) -> bytes:
+    with override(language):
+        headers, rows = _rows(actions)
+        return csv_bytes(headers, rows, language=language)
+
+
+def to_xlsx(actions: Iterable[Action], *, language: str) -> bytes:
+    with override(language):
+        headers, rows = _rows(actions)
+        widths = [40, 16, 30, 24, 12, 10, 30, 24, 30, 12, 12, 14, 12, 50, 18]
+        return xlsx_bytes([(_("Actions"), headers, rows, widths)])

@@ -27,6 +27,8 @@ from core.tenancy import scopes_disabled, workspace_scope
 from tests.factories import (
     ActionFactory,
     CommentFactory,
+    IndicatorFactory,
+    LessonFactory,
     MembershipFactory,
     ObjectiveFactory,
     PartnerOrganisationFactory,
@@ -233,7 +235,13 @@ def sample(personas: Personas) -> dict[str, Any]:
     )
     # No members and no shared project: the partner persona still sees nothing of the sample.
     organisation = PartnerOrganisationFactory(workspace=ws, name="Secret Partner Office")
+    indicator = IndicatorFactory(workspace=ws, project=project, name="Secret Indicator")
+    lesson = LessonFactory(
+        workspace=ws, project=project, indicator=indicator, learned="Secret lesson"
+    )
     return {
+        "indicator": indicator,
+        "lesson": lesson,
         "organisation": organisation,
         "territory": area,
         "micro": micro,

@@ -10,6 +10,7 @@ import factory
 from core.markup import render_markdown
 from core.models import Invitation, Membership, Notification, User, Workspace
 from core.roles import Role
+from evaluation.models import Indicator, Lesson, Measurement
 from governance.models import PartnerOrganisation
 from mix.models import Action, Comment, MixFamily
 from territories.models import Cycle, Project, Territory, TerritoryKind
@@ -154,3 +155,37 @@ class NotificationFactory(UnscopedFactory):
     verb = "mentioned"
     text = factory.Sequence(lambda n: f"Notification {n}")
     url = "/"
+
+
+class IndicatorFactory(UnscopedFactory):
+    class Meta:
+        model = Indicator
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    unit = "%"
+    unit_kind = "percent"
+    stage = factory.LazyFunction(lambda: TracerStage.objects.get(code="tracer.reputation"))
+    frequency = "quarterly"
+
+
+class MeasurementFactory(UnscopedFactory):
+    class Meta:
+        model = Measurement
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    indicator = factory.SubFactory(IndicatorFactory, workspace=factory.SelfAttribute("..workspace"))
+    period = dt.date(2025, 1, 1)
+    value = 10
+
+
+class LessonFactory(UnscopedFactory):
+    class Meta:
+        model = Lesson
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    cycle = factory.LazyAttribute(lambda o: Cycle.unscoped_objects.get(project=o.project, number=1))
+    learned = factory.Sequence(lambda n: f"Lesson {n}")
+    policy = "tourism"

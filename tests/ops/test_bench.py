@@ -13,13 +13,15 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from bench import snapshots
 from bench.database import bench_database_settings
 from bench.dataset import Dataset, build_dataset
-from bench.endpoints import endpoints
+from bench.endpoints import BenchError, Target, endpoints
 from bench.harness import probe_pages, run_benchmark
 from bench.report import table
 from bench.sizes import PROBE_ROWS, SIZES
 from core.tenancy import scopes_disabled
+from evaluation.models import Indicator, Measurement
 from mix import selectors as mix_selectors
 from mix.models import Action
 from territories import selectors
@@ -77,8 +79,21 @@ def test_every_endpoint_is_measured_with_equal_query_counts_at_1_and_200_rows() 
     # The table partial against the full page, one inline save, and the targets.
     assert 0 < result.table_bytes["partial_bytes"] < result.table_bytes["full_page_bytes"]
     assert result.inline_save["queries"] >= 1 and result.inline_save["median_ms"] > 0
-    assert [t["max"] for t in result.targets] == [5.0, 0.3]
+    assert [t["max"] for t in result.targets] == [5.0, 0.3, 0.5, 1000.0]
     assert all(isinstance(t["met"], bool) for t in result.targets)
+    # The dashboard snapshot at each measurement level of the timed project, against its
+    # Python reference (checked equal before timing): its queries do not grow with the data.
+    levels = SIZES["XS"].measurement_levels
+    assert [s["measurements"] for s in result.snapshots] == list(levels)
+    indicators = [s["indicators"] for s in result.snapshots]
+    assert indicators == sorted(indicators) and indicators[0] >= 1
+    assert len({s["queries"] for s in result.snapshots}) == 1, result.snapshots
+    for s in result.snapshots:
+        assert s["median_ms"] > 0 and s["reference_ms"] > 0 and s["ratio"] > 0, s
+        assert 1 <= s["runs"] <= SIZES["XS"].repeat and s["queries"] >= 1, s
+        assert s["peak_kib"] > 0 and s["reference_peak_kib"] > 0, s
+    page = result.dashboard_page
+    assert page.get("queries", 0) >= 1 or page["skipped"].startswith("no URL"), page
 
     report = json.loads(json.dumps(result.as_json()))  # what bench/results/*.json holds
     assert [e["endpoint"] for e in report["endpoints"]] == labels
@@ -86,7 +101,9 @@ def test_every_endpoint_is_measured_with_equal_query_counts_at_1_and_200_rows() 
     text = table(report)
     assert all(label in text for label in labels)
     assert "No N+1" in text
-    assert "Inline save" in text and "Table partial" in text and text.count("Target ") == 2
+    assert "Inline save" in text and "Table partial" in text and text.count("Target ") == 4
+    assert "Dashboard snapshot" in text and "Dashboard page" in text
+    assert f"{levels[-1]:,}" in text
 
 
 @pytest.mark.django_db
@@ -140,6 +157,23 @@ def snapshot(ds: Dataset) -> list[Any]:
             # By position and name, not by primary key: PostgreSQL's sequences do not rewind.
             [(actions[r.action_id], partners[r.partnerorganisation_id]) for r in ds.contributions],
             [(actions[r.action_id], r.audience_id) for r in ds.action_audiences],
+            [
+                (
+                    i.project.name,
+                    i.name,
+                    i.stage.code,
+                    i.direction,
+                    i.baseline_value,
+                    i.target_value,
+                )
+                for i in ds.indicators
+            ],
+            ds.measurement_counts,
+            list(
+                Measurement.objects.order_by("indicator__uuid", "period").values_list(
+                    "indicator__uuid", "period", "value"
+                )
+            ),
         ]
 
 
@@ -173,9 +207,41 @@ def test_the_dataset_is_seeded_and_has_the_planned_shape() -> None:
                 assert Action.objects.values("status").distinct().count() > 1
                 assert Action.objects.filter(lead_partner__isnull=False).exists()
                 assert counts["actions"] == Action.objects.count() > SIZES["XS"].plan_actions
+                # The timed plan's measurements, level by level; a few elsewhere.
+                levels = SIZES["XS"].measurement_levels
+                by_level = ds.level_indicators[ds.plans[0].slug]
+                assert len(by_level) == len(levels)
+                for i, level in enumerate(levels):
+                    upto = [pk for pks in by_level[: i + 1] for pk in pks]
+                    assert Measurement.objects.filter(indicator__in=upto).count() == level
+                assert Measurement.objects.filter(indicator__project=timed).count() == levels[-1]
+                assert counts["measurements"] == Measurement.objects.count() > levels[-1]
+                assert counts["indicators"] == Indicator.objects.count()
+                assert Indicator.objects.exclude(project=timed).filter(measurements__isnull=False)
             transaction.set_rollback(True)
     assert snapshots[0] == snapshots[1]
     assert snapshots[0] != snapshots[2]
+
+
+@pytest.mark.django_db
+def test_a_snapshot_that_differs_from_its_python_reference_stops_the_benchmark(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ds = build_dataset(SIZES["XS"], SEED)
+    real = snapshots.compute_project
+
+    def one_more_done(project: Any, **kwargs: Any) -> dict[str, Any]:
+        data = real(project, **kwargs)
+        data["schedule"]["done"] += 1
+        return data
+
+    monkeypatch.setattr(snapshots, "compute_project", one_more_done)
+    slug = ds.plans[0].slug
+    target = Target(ds.workspaces[slug], ds.plan_projects[slug])
+    with pytest.raises(BenchError, match=r"schedule\.done"):
+        snapshots.measure_levels(
+            ds, target, SIZES["XS"], warmup=0, repeat=1, progress=lambda message: None
+        )
 
 
 def test_the_benchmark_never_uses_the_developers_database(tmp_path: Path) -> None:

@@ -102,6 +102,36 @@ WORKSPACE_URLS: dict[str, Row] = {
     "partner_edit": Row(min_role=Role.ADMIN),
     "partner_delete": Row(method="POST", min_role=Role.ADMIN),
     "project_sharing": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    # Dashboards: a project's is hidden from partners it is not shared with; the workspace's
+    # shows a partner only the projects shared with them (here: none).
+    "project_dashboard": Row(hidden_from_partner=True),
+    "project_dashboard_status": Row(hidden_from_partner=True, query="?version=x&pending=0"),
+    "project_dashboard_export": Row(hidden_from_partner=True),
+    "workspace_dashboard": Row(),
+    "workspace_dashboard_status": Row(query="?version=x&pending=0"),
+    "workspace_dashboard_export": Row(),
+    # Evaluation: indicators, measurements, lessons (the sample project is not shared with the
+    # partner's organisation; shared, partners read them and edit nothing).
+    "indicator_list": Row(hidden_from_partner=True),
+    "indicator_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "indicator_detail": Row(hidden_from_partner=True),
+    "indicator_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "indicator_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "measurement_record": Row(
+        method="POST",
+        min_role=Role.EDITOR,
+        hidden_from_partner=True,
+        data={"period": "2025-02-10", "value": "12"},
+    ),
+    "measurements_import": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "measurements_template": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "lesson_list": Row(hidden_from_partner=True),
+    "lesson_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "lesson_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "lesson_status": Row(
+        method="POST", min_role=Role.EDITOR, hidden_from_partner=True, data={"status": "sent"}
+    ),
+    "lesson_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
 }
 
 # Anyone, signed in or not.

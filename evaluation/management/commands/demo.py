@@ -7,6 +7,7 @@ through each app's services.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 from typing import Any
 
@@ -17,13 +18,16 @@ from django.db import transaction
 from core.models import Membership, User, Workspace
 from core.roles import Role
 from core.tenancy import workspace_scope
+from evaluation import services as evaluation_services
+from evaluation.models import CatalogueIndicator, Indicator, Lesson, UnitKind
 from governance.models import PartnerOrganisation
 from mix.models import Action
 from mix.services import plan_library_import
 from territories import services as territory_services
 from territories.models import Project, ProjectStatus, Territory, TerritoryKind
-from tracer.models import Objective
+from tracer.models import Objective, TracerStage
 from tracer.reference_data import PLAN_LIBRARY
+from tracer.selectors import current_cycle
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - a published demo login, refused outside DEBUG
 OWNER_EMAIL = "demo@territoria.local"
@@ -117,6 +121,10 @@ class Command(BaseCommand):
                 organisations.append(organisation)
             if not Objective.objects.filter(project=project).exists():
                 self._plan(owner, workspace, project, organisations)
+            if not Indicator.objects.filter(project=project).exists():
+                self._indicators(owner, workspace, project)
+            if not Lesson.objects.filter(project=project).exists():
+                self._lessons(owner, workspace, project)
 
     def _plan(
         self, owner: User, workspace: Workspace, project: Project, organisations: list[Any]
@@ -142,3 +150,194 @@ class Command(BaseCommand):
                 budget_spent=Decimal(1500 * (n % 3)),
                 lead_partner=organisations[n % len(organisations)],
             )
+
+    def _indicators(self, owner: User, workspace: Workspace, project: Project) -> None:
+        """Indicators at several TRACER stages and levels, some "lower is better", with two
+        years of values: a trend plus a little seeded noise, so every run draws the same."""
+        months = _last_months(26)
+        for spec in DEMO_INDICATORS:
+            code = spec.get("catalogue")
+            entry = CatalogueIndicator.objects.get(code=code) if code else None
+            stage_code = entry.tracer_stage.code if entry else spec["stage"]
+            objective = (
+                Objective.objects.filter(project=project, stage__code=stage_code)
+                .order_by("priority", "id")
+                .first()
+            )
+            actions = list(Action.objects.filter(objective=objective).order_by("id")[:2])
+            frequency = spec["frequency"]
+            periods = _periods(frequency, months)
+            start, end = Decimal(spec["start"]), Decimal(spec["end"])
+            indicator = evaluation_services.indicator_create(
+                actor=owner,
+                workspace=workspace,
+                project=project,
+                actions=actions,
+                name=entry.label_fr if entry else spec["name"],
+                unit=entry.unit_fr if entry else spec["unit"],
+                unit_kind=entry.unit_kind if entry else spec["unit_kind"],
+                level=entry.level if entry else spec["level"],
+                stage=entry.tracer_stage if entry else TracerStage.objects.get(code=stage_code),
+                catalogue=entry,
+                objective=objective,
+                direction=spec["direction"],
+                frequency=frequency,
+                baseline_value=start,
+                baseline_date=periods[0],
+                target_value=Decimal(spec["target"]),
+                target_date=dt.date(2028, 12, 31),
+                source=spec["source"],
+            )
+            rng = random.Random(code or spec["name"])  # noqa: S311 - demo noise, not security
+            for n, period in enumerate(periods):
+                trend = start + (end - start) * Decimal(n) / Decimal(max(len(periods) - 1, 1))
+                noise = Decimal(rng.uniform(-1, 1)) * Decimal(spec["noise"])
+                value = _plausible(trend + noise if n else start, indicator.unit_kind)
+                evaluation_services.measurement_record(
+                    actor=owner, workspace=workspace, indicator=indicator, period=period,
+                    value=value, source=spec["source"],
+                )  # fmt: skip
+            if spec.get("correct") and len(periods) > 2:
+                # A value entered too fast and corrected: the history keeps both.
+                period = periods[-2]
+                current = indicator.measurements.get(period=period).value
+                evaluation_services.measurement_record(
+                    actor=owner, workspace=workspace, indicator=indicator, period=period,
+                    value=_plausible(current + Decimal(spec["correct"]), indicator.unit_kind),
+                    source=spec["source"], note="Chiffre corrigé après consolidation.",
+                )  # fmt: skip
+
+    def _lessons(self, owner: User, workspace: Workspace, project: Project) -> None:
+        cycle = current_cycle(project=project)
+        indicators = {
+            i.catalogue.code if i.catalogue else i.name: i for i in project.indicators.all()
+        }
+        engagement_action = (
+            Action.objects.filter(project=project, objective__stage__code="tracer.engagement")
+            .order_by("id")
+            .first()
+        )
+        for lesson in DEMO_LESSONS:
+            evaluation_services.lesson_save(
+                actor=owner,
+                workspace=workspace,
+                project=project,
+                cycle=cycle,
+                learned=lesson["learned"],
+                source=lesson["source"],
+                indicator=indicators.get(lesson.get("indicator", "")),
+                action=engagement_action if lesson.get("action") else None,
+                policy=lesson["policy"],
+                status=lesson["status"],
+                sent_to=lesson.get("sent_to", ""),
+            )
+
+
+def _last_months(count: int) -> list[dt.date]:
+    """The first days of the ``count`` months before the current one, oldest first."""
+    first = dt.date.today().replace(day=1)
+    months = []
+    for _n in range(count):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return months[::-1]
+
+
+def _periods(frequency: str, months: list[dt.date]) -> list[dt.date]:
+    """The whole periods within ``months``; for yearly indicators, the last three complete
+    years (the baseline year, then two years of values)."""
+    if frequency == "yearly":
+        last = months[-1].year if months[-1].month == 12 else months[-1].year - 1
+        return [dt.date(year, 1, 1) for year in (last - 2, last - 1, last)]
+    if frequency == "quarterly":
+        return [m for m in months if m.month % 3 == 1 and m.replace(month=m.month + 2) in months]
+    return months
+
+
+def _plausible(value: Decimal, unit_kind: str) -> Decimal:
+    """Round as the unit is written and keep within its plausible range."""
+    if unit_kind in {UnitKind.COUNT, UnitKind.RANK, UnitKind.SIGNED_COUNT}:
+        value = value.quantize(Decimal(1))
+    else:
+        value = value.quantize(Decimal("0.1"))
+    if unit_kind == UnitKind.PERCENT:
+        value = min(max(value, Decimal(0)), Decimal(100))
+    elif unit_kind == UnitKind.RANK:
+        value = max(value, Decimal(1))
+    elif unit_kind in {UnitKind.COUNT, UnitKind.AMOUNT}:
+        value = max(value, Decimal(0))
+    return value
+
+
+# start: the baseline (first period), end: where the trend is now, target: for the end of 2028.
+DEMO_INDICATORS: list[dict[str, Any]] = [
+    {"catalogue": "kpi.brand.awareness_aided", "direction": "higher", "frequency": "quarterly",
+     "start": "18", "end": "24.5", "target": "30", "noise": "1.2",
+     "source": "Baromètre de notoriété (institut régional)", "correct": "-1.5"},
+    {"catalogue": "kpi.brand.ranking", "direction": "lower", "frequency": "yearly",
+     "start": "48", "end": "39", "target": "30", "noise": "1.5",
+     "source": "Palmarès des villes où il fait bon travailler"},
+    {"catalogue": "kpi.digital.reach", "direction": "higher", "frequency": "monthly",
+     "start": "42000", "end": "71000", "target": "90000", "noise": "6000",
+     "source": "Statistiques des réseaux sociaux"},
+    {"catalogue": "kpi.brand.partners", "direction": "higher", "frequency": "quarterly",
+     "start": "12", "end": "31", "target": "50", "noise": "1", "source": "Registre de la marque"},
+    {"catalogue": "kpi.eco.prospects", "direction": "higher", "frequency": "quarterly",
+     "start": "9", "end": "17", "target": "25", "noise": "2.5", "source": "CRM partagé",
+     "correct": "2"},
+    {"catalogue": "kpi.eco.implantations", "direction": "higher", "frequency": "yearly",
+     "start": "6", "end": "9", "target": "15", "noise": "0.6",
+     "source": "Agence de développement économique"},
+    {"catalogue": "kpi.res.new_residents", "direction": "higher", "frequency": "yearly",
+     "start": "180", "end": "236", "target": "300", "noise": "12", "source": "INSEE"},
+    {"name": "Taux de vacance commerciale (centre de Chinon)", "unit": "%",
+     "unit_kind": "percent", "level": "impact", "stage": "tracer.retention",
+     "direction": "lower", "frequency": "quarterly", "start": "14.5", "end": "11.8",
+     "target": "9", "noise": "0.4", "source": "Observatoire du commerce (CCI Touraine)"},
+]  # fmt: skip
+
+DEMO_LESSONS: list[dict[str, Any]] = [
+    {
+        "learned": (
+            "Les salons professionnels coûtent cher pour peu de prospects qualifiés ; "
+            "les webinaires sectoriels avec la CCI en apportent deux fois plus."
+        ),
+        "source": "evaluation",
+        "indicator": "kpi.eco.prospects",
+        "policy": "economic",
+        "status": "sent",
+        "sent_to": "Agence de développement économique",
+    },
+    {
+        "learned": (
+            "La vacance commerciale recule dans les rues où les loyers ont été négociés avec "
+            "les propriétaires : la démarche est à étendre aux rues adjacentes."
+        ),
+        "source": "action",
+        "indicator": "Taux de vacance commerciale (centre de Chinon)",
+        "policy": "urbanism",
+        "status": "proposed",
+        "sent_to": "Service urbanisme de la ville de Chinon",
+    },
+    {
+        "learned": (
+            "Les nouveaux habitants citent d'abord le manque de logements locatifs de qualité "
+            "pour les jeunes actifs."
+        ),
+        "source": "workshop",
+        "indicator": "kpi.res.new_residents",
+        "policy": "housing",
+        "status": "acted_on",
+        "sent_to": "Service habitat de la communauté de communes",
+    },
+    {
+        "learned": (
+            "Les ambassadeurs les plus actifs sont des chefs d'entreprise : un kit de "
+            "présentation du territoire les aiderait à convaincre leurs recrues."
+        ),
+        "source": "workshop",
+        "action": True,
+        "policy": "marketing",
+        "status": "proposed",
+    },
+]
