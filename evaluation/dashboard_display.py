@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from evaluation.models import IndicatorLevel
 from mix.models import ActionStatus, MixFamily
@@ -28,11 +28,11 @@ STATUS_LABELS = {
     "no_target": gettext_lazy("No target"),
     "no_data": gettext_lazy("No data"),
 }
-SCHEDULE_LABELS = {
-    "done": gettext_lazy("Done"),
-    "on_schedule": gettext_lazy("On schedule"),
-    "late": gettext_lazy("Late"),
-    "dropped": gettext_lazy("Dropped"),
+SCHEDULE_LABELS = {  # of the actions, counted
+    "done": pgettext_lazy("actions", "Done"),
+    "on_schedule": pgettext_lazy("actions", "On schedule"),
+    "late": pgettext_lazy("actions", "Late"),
+    "dropped": pgettext_lazy("actions", "Dropped"),
 }
 LEVEL_LABELS = dict(IndicatorLevel.choices)
 ACTION_STATUS_LABELS = dict(ActionStatus.choices)
@@ -258,7 +258,7 @@ def _count_chart(rows: list[dict[str, Any]], prefix: str, axis: str) -> dict[str
         "unit": "count",
         "axis": axis,
         # Each slice says its name and its count: the legend does not rely on colour.
-        "labels": [f"{r['label']}: {r['count']}" for r in rows],
+        "labels": [_("%(label)s: %(count)s") % r for r in rows],
         "datasets": [
             {
                 "label": axis,

@@ -229,6 +229,9 @@ def test_keyboard_tab_enter_type_enter_escape(board: Board) -> None:
     page = a.page
     title = a.field(action, "title")
     target = f"action-{action.uuid}-title"
+    # htmx must have wired the page before a key press can open an editor.
+    page.wait_for_function("() => window.htmx && document.readyState === 'complete'")
+    page.wait_for_load_state("networkidle")
     for _ in range(80):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement && document.activeElement.id") == target:

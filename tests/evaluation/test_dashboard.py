@@ -399,3 +399,17 @@ def test_unknown_tables_and_formats_are_404(
     assert _export(client, personas, project, "all", "csv").status_code == 404
     assert _export(client, personas, project, "funnel", "pdf").status_code == 404
     assert _export(client, personas, project, "projects", "csv").status_code == 404
+
+
+def test_a_partner_with_no_shared_project_is_told_so(
+    personas: Personas, project: Project, client_for: Any
+) -> None:
+    compute(project, personas.workspace)
+    compute(None, personas.workspace)
+    response = client_for(personas.user(Role.PARTNER)).get(
+        reverse("workspace_dashboard", args=[personas.workspace.slug])
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "No project is shared with your organisation yet." in body
+    assert "Secret Project Alpha" not in body and 'id="dashboard-data"' not in body
