@@ -20,6 +20,8 @@ from typing import Any
 from django.db.models import (
     Count,
     DecimalField,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -94,12 +96,14 @@ def _indicators(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
             latest_period=Subquery(latest.values("period")[:1]),
             # The oldest period the trend shows; None when there are fewer points than that.
             trend_from=Subquery(latest.values("period")[TREND_POINTS - 1 : TREND_POINTS]),
+            # A plain COUNT(*) (no GROUP BY) on the (indicator, period) index alone. Unscoped:
+            # the indicators are the scoped query's and their measurements are in their
+            # workspace; a "workspace = ..." here makes PostgreSQL read every measurement row
+            # for it (and, over tens of indicators, JIT-compile the query): 3x slower.
             measurement_count=Subquery(
-                Measurement.objects.filter(indicator=OuterRef("pk"))
+                Measurement.unscoped_objects.filter(indicator=OuterRef("pk"))
                 .order_by()
-                .values("indicator")
-                .annotate(n=Count("pk"))
-                .values("n")
+                .values(n=Func(template="COUNT(*)", output_field=IntegerField()))
             ),
         )
         .order_by("stage__position", "name", "id")

@@ -32,10 +32,12 @@ from evaluation import dashboard, services
 from evaluation import dashboard_display as display
 from evaluation import selectors_dashboard as selectors
 from evaluation.models import DashboardSnapshot
+from evaluation.selectors import lesson_list
 from evaluation.selectors_dashboard import DashboardState
 from mix.exports import csv_bytes, xlsx_bytes
 from territories.models import Project
 from territories.selectors import project_get, visible_projects
+from tracer.selectors import current_cycle
 
 POLL_WAITING = "2s"  # while newer numbers are computed
 POLL_IDLE = "5s"  # someone else may change the plan or enter a measurement meanwhile
@@ -139,6 +141,8 @@ def project_dashboard(
         "project": project,
         "tab": "dashboard",
         "exports": _export_links("project_dashboard_export", [workspace_slug, project.uuid]),
+        # The feedback loop of the current cycle, beside the numbers it comes from.
+        "lessons": lesson_list(project=project, cycle=current_cycle(project=project))[:10],
     }
     return render_page(request, "evaluation/dashboard.html", context)
 
