@@ -36,6 +36,7 @@ from celery import current_app
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connections, transaction
+from kombu import Exchange, Queue
 
 from core.models import User, Workspace
 from core.tenancy import workspace_scope
@@ -140,10 +141,14 @@ class Workers:
                 with contextlib.suppress(ProcessLookupError):  # exited meanwhile
                     os.killpg(worker.process.pid, signal.SIGKILL)
                 worker.process.wait(timeout=10)
-        # Nothing of this test's queue may reach a later test, and the queue goes.
+        # Nothing of this test's queue may reach a later test, and the queue and its binding
+        # go (declared first: the channel deletes only the bindings it knows).
+        queue = Queue(self.queue, Exchange(self.queue), routing_key=self.queue)
         with current_app.connection_for_write() as conn:
-            conn.default_channel.queue_purge(self.queue)
-            conn.default_channel.queue_delete(self.queue)
+            bound = queue(conn.default_channel)
+            bound.declare()
+            bound.purge()
+            bound.delete()
 
     def logs(self) -> str:
         return "\n".join(f"--- {w.name}\n{w.log()[-4000:]}" for w in self.started)
