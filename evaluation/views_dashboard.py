@@ -36,18 +36,12 @@ from evaluation.selectors import lesson_list
 from evaluation.selectors_dashboard import DashboardState
 from mix.exports import csv_bytes, xlsx_bytes
 from territories.models import Project
-from territories.selectors import project_get, visible_projects
+from territories.selectors import visible_projects
+from territories.views import project_or_404
 from tracer.selectors import current_cycle
 
 POLL_WAITING = "2s"  # while newer numbers are computed
 POLL_IDLE = "5s"  # someone else may change the plan or enter a measurement meanwhile
-
-
-def _project_or_404(request: WorkspaceRequest, project_uuid: Any) -> Project:
-    project = project_get(membership=request.membership, uuid=project_uuid)
-    if project is None:
-        raise Http404
-    return project
 
 
 def _is_partner(request: WorkspaceRequest) -> bool:
@@ -133,7 +127,7 @@ def _status_answer(
 def project_dashboard(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     state = _project_state(request, project)
     status_url = reverse("project_dashboard_status", args=[workspace_slug, project.uuid])
     context = {
@@ -151,7 +145,7 @@ def project_dashboard(
 def project_dashboard_status(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     status_url = reverse("project_dashboard_status", args=[workspace_slug, project.uuid])
     return _status_answer(request, _project_state(request, project), {"status_url": status_url})
 
@@ -222,7 +216,7 @@ def _export(
 def project_dashboard_export(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any, table: str, fmt: str
 ) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     return _export(
         request, _latest_data(project), kind="project", table=table, fmt=fmt, name=project.name
     )

@@ -35,7 +35,7 @@ from evaluation.forms import IndicatorForm, MeasurementForm, MeasurementImportFo
 from evaluation.models import Indicator
 from evaluation.templatetags.evaluation import period_label
 from territories.models import Project
-from territories.selectors import project_get
+from territories.views import project_or_404
 
 PAGE_SIZE = 50
 LIST_TEMPLATE = "evaluation/indicator_list.html"
@@ -46,13 +46,6 @@ HISTORY_SIZE = 50
 # The session lists its pending imports, {project uuid: token}; the cache keeps each file's text.
 IMPORT_SESSION_KEY = "evaluation_pending_imports"
 IMPORT_TTL_SECONDS = 3600
-
-
-def _project_or_404(request: WorkspaceRequest, uuid: Any) -> Project:
-    project = project_get(membership=request.membership, uuid=uuid)
-    if project is None:
-        raise Http404
-    return project
 
 
 def _indicator_or_404(request: WorkspaceRequest, uuid: Any) -> Indicator:
@@ -74,7 +67,7 @@ def indicator_list(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
     """The project's indicators grouped by TRACER stage, with their latest value."""
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     page = Paginator(selectors.indicator_list(project=project), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -99,7 +92,7 @@ def _indicator_form(
 def indicator_create(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     url = reverse("indicator_create", args=[workspace_slug, project.uuid])
     form = _indicator_form(request, project, url, {})
     context = {"project": project, "tab": "indicators"}
@@ -296,7 +289,7 @@ def measurements_import(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
     """Upload a CSV file, see every row checked, then confirm: all rows are saved, or none."""
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     context: dict[str, Any] = {"project": project, "tab": "indicators"}
     if request.method == "POST" and "token" in request.POST:
         return _import_confirm(request, workspace_slug, project, context)
@@ -360,7 +353,7 @@ def measurements_template(
     Semicolons and French column names for French readers (what their spreadsheet expects),
     commas otherwise; a byte-order mark so that spreadsheets read it as UTF-8.
     """
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     french = (translation.get_language() or "en").startswith("fr")
     indicators = list(selectors.indicator_list(project=project))
     names = [i.name.strip() for i in indicators]

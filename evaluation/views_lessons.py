@@ -20,19 +20,12 @@ from evaluation import selectors, services
 from evaluation.forms import LessonFilterForm, LessonForm, LessonStatusForm
 from evaluation.models import Lesson
 from territories.models import Project
-from territories.selectors import project_get
+from territories.views import project_or_404
 from tracer.selectors import current_cycle
 
 PAGE_SIZE = 20
 LIST_TEMPLATE = "evaluation/lesson_list.html"
 FORM_TEMPLATE = "evaluation/lesson_form.html"
-
-
-def _project_or_404(request: WorkspaceRequest, uuid: Any) -> Project:
-    project = project_get(membership=request.membership, uuid=uuid)
-    if project is None:
-        raise Http404
-    return project
 
 
 def _lesson_or_404(request: WorkspaceRequest, uuid: Any) -> Lesson:
@@ -50,7 +43,7 @@ def _list_url(workspace_slug: str, project: Project, lesson: Lesson | None = Non
 @require_action("lesson.view")
 def lesson_list(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     """The lessons of every cycle, newest cycle first; filtered by cycle, policy and status."""
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     filters = LessonFilterForm(request.GET or None, project=project)
     data = filters.cleaned_data if filters.is_valid() else {}
     criteria = {k: v for k, v in data.items() if v}
@@ -73,7 +66,7 @@ def lesson_list(request: WorkspaceRequest, workspace_slug: str, project_uuid: An
 def lesson_create(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     initial: dict[str, Any] = {"cycle": current_cycle(project=project).uuid}
     for name in ("indicator", "action"):  # "Draw a lesson" links from an indicator or action
         if request.GET.get(name):

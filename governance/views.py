@@ -18,8 +18,7 @@ from core.permissions import member_can, require_action
 from governance import selectors, services
 from governance.forms import PartnerOrganisationForm, ProjectSharingForm
 from governance.models import PartnerOrganisation
-from territories.models import Project
-from territories.selectors import project_get
+from territories.views import project_or_404
 
 PAGE_SIZE = 20
 LIST_TEMPLATE = "governance/partner_list.html"
@@ -31,13 +30,6 @@ def _organisation_or_404(request: WorkspaceRequest, uuid: Any) -> PartnerOrganis
     if organisation is None:
         raise Http404
     return organisation
-
-
-def _project_or_404(request: WorkspaceRequest, uuid: Any) -> Project:
-    project = project_get(membership=request.membership, uuid=uuid)
-    if project is None:
-        raise Http404
-    return project
 
 
 def _list_url(workspace_slug: str, organisation: PartnerOrganisation | None = None) -> str:
@@ -124,7 +116,7 @@ def project_sharing(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
     """Tick the organisations whose partners see this project."""
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     initial = {}
     if request.method != "POST":
         initial["organisations"] = list(selectors.project_partner_organisations(project=project))

@@ -27,7 +27,7 @@ from mix.forms import ActionCreateForm, ActionFilterForm, ObjectiveCreateForm
 from mix.models import Action
 from mix.views_comments import comments_context
 from territories.models import Project
-from territories.selectors import project_get
+from territories.views import project_or_404
 from tracer import coediting
 from tracer import selectors as tracer_selectors
 from tracer import services as tracer_services
@@ -48,13 +48,6 @@ LIVE_FIELDS = {
     ],
     "objective": ["title", "priority", "segment"],
 }
-
-
-def _project_or_404(request: WorkspaceRequest, project_uuid: Any) -> Project:
-    project = project_get(membership=request.membership, uuid=project_uuid)
-    if project is None:
-        raise Http404
-    return project
 
 
 def _poller(
@@ -90,7 +83,7 @@ def _org_ids(request: WorkspaceRequest) -> set[int]:
 @require_action("plan.view")
 def plan_board(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     """Objectives and their actions in six columns, one per TRACER stage."""
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     objectives = list(tracer_selectors.objective_list(project=project))
     actions: dict[int, list[Action]] = {}
     for action in selectors.with_details(
@@ -110,7 +103,7 @@ def plan_board(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 @require_action("plan.view")
 def plan_table(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     """Every action in a filterable, sortable, paginated table."""
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     filters = ActionFilterForm(request.GET or None, workspace=request.workspace)
     data = filters.cleaned_data if filters.is_valid() else {}
     sort = request.GET.get("sort") or "stage"
@@ -150,7 +143,7 @@ def plan_export(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any, fmt: str
 ) -> HttpResponse:
     """The table as filtered on screen, as CSV or XLSX; headers in ?lang=fr|en or the UI's language."""
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     filters = ActionFilterForm(request.GET or None, workspace=request.workspace)
@@ -183,7 +176,7 @@ def _cell_from_filters(data: dict[str, Any]) -> dict[str, Any] | None:
 @require_action("plan.view")
 def plan_matrix(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     """The TRACER x mix matrix: actions and budget per cell, gaps marked."""
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     context = {
         **_plan_context(request, project, "matrix"),
         "matrix": selectors.matrix(project=project),
@@ -196,7 +189,7 @@ def plan_matrix(request: WorkspaceRequest, workspace_slug: str, project_uuid: An
 def plan_timeline(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     context = {
         **_plan_context(request, project, "timeline"),
         **selectors.timeline(project=project, membership=request.membership),
@@ -207,7 +200,7 @@ def plan_timeline(
 @require_action("plan.view")
 def plan_changes(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     """The co-editors' poll: 204 when nothing changed, else the changes as out-of-band swaps."""
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     try:
         since = int(request.GET.get("rev", ""))
     except ValueError:
@@ -272,7 +265,7 @@ def plan_changes(request: WorkspaceRequest, workspace_slug: str, project_uuid: A
 def objective_create(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     form = ObjectiveCreateForm(
         request.POST or None,
         workspace=request.workspace,
@@ -297,7 +290,7 @@ def objective_create(
 def action_create(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     initial = {
         k: request.GET.get(k) for k in ("objective", "family", "stage") if request.GET.get(k)
     }
@@ -426,7 +419,7 @@ def objective_detail(
 def plan_activity(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     changes = tracer_selectors.plan_change_list(project=project)
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
     return render_page(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 
@@ -15,22 +15,14 @@ from core.http import WorkspaceRequest
 from core.permissions import member_can, require_action
 from mix import selectors, services
 from mix.forms import LibraryImportForm
-from territories.models import Project
-from territories.selectors import project_get
+from territories.views import project_or_404
 from tracer.models import Objective
-
-
-def _project_or_404(request: WorkspaceRequest, project_uuid: Any) -> Project:
-    project = project_get(membership=request.membership, uuid=project_uuid)
-    if project is None:
-        raise Http404
-    return project
 
 
 @require_action("plan.view")
 def plan_library(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     """Everyone who sees the plan reads the library; editors import chosen stages into it."""
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     if request.method == "POST" and not member_can(request, "template.import"):
         raise PermissionDenied
     language = get_language() or "en"

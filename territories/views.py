@@ -56,7 +56,9 @@ def _territory_or_404(request: WorkspaceRequest, uuid: Any) -> Territory:
     return territory
 
 
-def _project_or_404(request: WorkspaceRequest, uuid: Any) -> Project:
+def project_or_404(request: WorkspaceRequest, uuid: Any) -> Project:
+    """A project the member may see (partners: shared ones only), else 404. Every app's
+    project pages find their project through this."""
     project = selectors.project_get(membership=request.membership, uuid=uuid)
     if project is None:
         raise Http404
@@ -241,7 +243,7 @@ def project_create(request: WorkspaceRequest, workspace_slug: str) -> HttpRespon
 def project_detail(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     context = {
         "project": project,
         "cycles": selectors.cycle_list(project=project),
@@ -252,7 +254,7 @@ def project_detail(
 
 @require_action("project.update")
 def project_edit(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     form = ProjectForm(request.POST or None, membership=request.membership, instance=project)
     return handle_form(
         request,
@@ -275,7 +277,7 @@ def project_edit(request: WorkspaceRequest, workspace_slug: str, project_uuid: A
 def project_archive(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
-    project = _project_or_404(request, project_uuid)
+    project = project_or_404(request, project_uuid)
     archived = request.POST.get("archived", "1") == "1"
     return _archive_response(
         request,
