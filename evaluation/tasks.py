@@ -14,17 +14,23 @@ from territories.models import Project
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
+# Idempotent workspace tasks on the heavy queue: acknowledged after they finish, sent back when
+# their worker dies, retried only for transient errors.
+DASHBOARD_TASK: dict[str, Any] = {
+    "bind": True,
+    "base": WorkspaceTask,
+    "queue": "dashboards",
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
 
 @shared_task(
-    bind=True,
-    base=WorkspaceTask,
+    **DASHBOARD_TASK,
     name="evaluation.compute_snapshot",
-    queue="dashboards",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=5,
     time_limit=300,
     soft_time_limit=240,
 )
@@ -40,15 +46,8 @@ def compute_snapshot(
 
 
 @shared_task(
-    bind=True,
-    base=WorkspaceTask,
+    **DASHBOARD_TASK,
     name="evaluation.refresh_dashboards",
-    queue="dashboards",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=5,
     time_limit=60,
     soft_time_limit=50,  # below time_limit: the global soft limit (240 s) would be refused
 )
