@@ -164,7 +164,6 @@ def save_field(
     """
     assert_same_workspace(workspace, item)
     model = type(item)
-    field = model._meta.get_field(name)
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=item.pk)
         if current.version != version:
@@ -172,27 +171,58 @@ def save_field(
                 return current
             if original is None or display(current, name) != original:
                 raise Conflict(current, name)
-        old = display(current, name)
-        if field.many_to_many:
+        return _apply(actor=actor, current=current, values={name: value})
+
+
+def save_fields(
+    *,
+    actor: User,
+    workspace: Workspace,
+    item: PlanItem,
+    values: dict[str, Any],
+    version: int,
+) -> PlanItem:
+    """Set several fields at once if nobody changed the item since ``version`` (the API's PATCH):
+    one new version, one plan revision, one history row per field that changed."""
+    assert_same_workspace(workspace, item)
+    model = type(item)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=item.pk)
+        if current.version != version:
+            raise Conflict(current, next(iter(values), ""))
+        if not values:
+            return current
+        return _apply(actor=actor, current=current, values=values)
+
+
+def _apply(*, actor: User, current: PlanItem, values: dict[str, Any]) -> PlanItem:
+    """Write ``values`` on the locked ``current``: validate the fields involved, bump, record."""
+    model = type(current)
+    old = {name: display(current, name) for name in values}
+    for name, value in values.items():
+        if model._meta.get_field(name).many_to_many:
             getattr(current, name).set(value)
         else:
             setattr(current, name, value)
-            # Validate this field and every constraint that involves it, nothing else.
-            current.full_clean(exclude=_unrelated_fields(model, name), validate_unique=False)
-        new = display(current, name)
-        if old == new:
-            return current
-        current.revision = bump_revision(current.project)
-        current.version += 1  # the row is locked: nobody else can move it meanwhile
-        current.updated_by = actor
-        current.save()
-        record(
-            actor=actor,
-            item=current,
-            kind=ChangeKind.UPDATED,
-            revision=current.revision,
-            changes=[(name, old, new)],
-        )
+    # Validate these fields and every constraint that involves them, nothing else.
+    exclude = set.intersection(*(_unrelated_fields(model, name) for name in values))
+    current.full_clean(exclude=exclude, validate_unique=False)
+    changes = [
+        (name, old[name], new) for name in values if (new := display(current, name)) != old[name]
+    ]
+    if not changes:
+        return current
+    current.revision = bump_revision(current.project)  # type: ignore[attr-defined]
+    current.version += 1  # the row is locked: nobody else can move it meanwhile
+    current.updated_by = actor
+    current.save()
+    record(
+        actor=actor,
+        item=current,
+        kind=ChangeKind.UPDATED,
+        revision=current.revision,
+        changes=changes,
+    )
     return current
 
 
