@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from core.api_docs import ApiDocsView
 from core.api_views import MemberViewSet, MeView
 from core.restapi import WorkspaceRootViewSet
+from evaluation.api.views import (
+    DashboardSnapshotViewSet,
+    IndicatorViewSet,
+    LessonViewSet,
+    MeasurementViewSet,
+)
 from governance.api.views import PartnerOrganisationViewSet
 from mix.api.views import ActionViewSet, CommentViewSet
 from territories.api.views import CycleViewSet, ProjectViewSet, TerritoryViewSet
@@ -23,6 +30,10 @@ router.register(
 router.register("objectives", ObjectiveViewSet, basename="objective")
 router.register("actions", ActionViewSet, basename="action")
 router.register("comments", CommentViewSet, basename="comment")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("dashboard-snapshots", DashboardSnapshotViewSet, basename="dashboard-snapshot")
+router.register("lessons", LessonViewSet, basename="lesson")
 router.register("members", MemberViewSet, basename="member")
 
 WorkspaceRootViewSet.routes = [(prefix, basename) for prefix, _, basename in router.registry]
@@ -36,5 +47,5 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("w/<slug:workspace_slug>/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
 ]

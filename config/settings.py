@@ -152,9 +152,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.nightly_refresh",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Webhook deliveries whose task was lost (a worker died, Redis was flushed) are sent again.
+    "webhooks-sweep": {"task": "core.webhooks_sweep", "schedule": 60.0},
+    "webhooks-prune": {"task": "core.webhooks_prune", "schedule": crontab(hour=4, minute=5)},
 }
 # A burst of saves within this many seconds causes one dashboard computation.
 DASHBOARD_DEBOUNCE_SECONDS = env.int("DASHBOARD_DEBOUNCE_SECONDS", default=5)
+
+# --- Webhooks (core.webhooks) ----------------------------------------------------------------
+# The public address of the site, for the API links inside webhook payloads (no trailing /).
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+WEBHOOK_QUEUE = env.str("WEBHOOK_QUEUE", default="celery")
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=8.0)
+# Seconds to wait before each retry; a delivery gets len(delays) + 1 attempts in all.
+WEBHOOK_RETRY_DELAYS = env.list("WEBHOOK_RETRY_DELAYS", cast=int, default=[10, 60, 300, 1800, 7200])
+# How long a worker holds a delivery it is sending (more than the timeout).
+WEBHOOK_CLAIM_SECONDS = env.int("WEBHOOK_CLAIM_SECONDS", default=60)
+# The sweep re-sends deliveries due for longer than this whose task never came.
+WEBHOOK_SWEEP_GRACE_SECONDS = env.int("WEBHOOK_SWEEP_GRACE_SECONDS", default=120)
+WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
+# Loopback and private network addresses are refused unless allowed (a self-hosted install
+# posting to its intranet, the tests' local receiver).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -214,8 +233,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "core.apiauth.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "core.apifilters.FilterBackend",
+        "core.apifilters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "core.apischema.AutoSchema",
     "EXCEPTION_HANDLER": "core.restapi.exception_handler",

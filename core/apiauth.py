@@ -6,10 +6,12 @@ Kept apart from :mod:`core.restapi` because DRF imports these classes while it i
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
@@ -17,6 +19,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
+from core.apipaging import LateRowPaginator
 from core.models import ApiToken, Membership, User
 from core.roles import can
 from core.tokens import token_authenticate
@@ -114,6 +117,31 @@ class AnonRateThrottle(RateThrottle):
 
 
 class Pagination(PageNumberPagination):
+    django_paginator_class = LateRowPaginator  # the page's rows by id: see core.apipaging
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 100
+    page_size_query_description = gettext_lazy(
+        "Objects per page: 50 unless asked, at most 100 (a larger size gets 100)."
+    )
+    last_page_strings = ()  # pages are numbers; the answer's ``next`` leads to the last one
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        # DRF ignores a page size it cannot read and answers 404 to a page it cannot: both are
+        # the client's mistakes, answered 400 with the parameter's message.
+        errors: dict[str, list[str]] = {}
+        for name in (self.page_query_param, self.page_size_query_param):
+            values = request.query_params.getlist(name)
+            if len(values) > 1:
+                errors[name] = [_("Give this parameter once.")]
+            elif values and (not re.fullmatch(r"[0-9]{1,18}", values[0]) or int(values[0]) < 1):
+                errors[name] = [_("Give a whole number, 1 or more.")]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters

@@ -9,6 +9,7 @@ from drf_spectacular.generators import SchemaGenerator as BaseSchemaGenerator
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, inline_serializer
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 
 # core.restapi applies extend_schema() while loading, which loads this module: import it lazily.
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -146,8 +147,38 @@ class AutoSchema(BaseAutoSchema):
             return [str(model._meta.verbose_name_plural).capitalize()]
         return list(super().get_tags())
 
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        from core.restapi import WorkspaceRootViewSet
+
+        if isinstance(self.view, WorkspaceRootViewSet):  # its "list" is one object
+            return False
+        return bool(super()._is_list_view(serializer))
+
+    def _error_codes(self) -> list[int]:
+        if self._is_workspace_view():
+            return _error_codes(self.method, getattr(self.view, "action", None))
+        # Outside a workspace (/me/, the reference lists): throttled, maybe signed in, filtered.
+        codes = [429]
+        if not any(isinstance(p, AllowAny) for p in self.view.get_permissions()):
+            codes.append(401)
+        if self.method == "GET" and getattr(self.view, "filter_backends", None):
+            codes.append(400)
+        return sorted(codes)
+
+    def _is_retrieve(self) -> bool:
+        return self._is_workspace_view() and getattr(self.view, "action", None) == "retrieve"
+
     def get_override_parameters(self) -> list[Any]:
         params = list(super().get_override_parameters())
+        if self._is_retrieve():
+            params.append(
+                OpenApiParameter(
+                    "If-None-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description="The ETag you hold: 304 without a body while it is current.",
+                )
+            )
         if self._is_workspace_view():
             params.append(
                 OpenApiParameter(
@@ -184,16 +215,24 @@ class AutoSchema(BaseAutoSchema):
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
-        if not self._is_workspace_view():
-            return responses
-        for status_code, response in responses.items():
-            if status_code in ("200", "201"):
-                response.setdefault("headers", {})["ETag"] = {
-                    "schema": {"type": "string"},
-                    "description": "The object's version: send it back in If-Match to change it.",
-                }
-        action = getattr(self.view, "action", None)
-        for code in _error_codes(self.method, action):
+        etag = {
+            "schema": {"type": "string"},
+            "description": "The object's version: send it back in If-Match to change it.",
+        }
+        if self._is_workspace_view() and getattr(self.view, "action", None) in (
+            "retrieve",
+            "create",
+            "partial_update",
+        ):
+            for status_code, response in responses.items():
+                if status_code in ("200", "201"):
+                    response.setdefault("headers", {})["ETag"] = etag
+        if self._is_retrieve():
+            responses["304"] = {
+                "description": "Not modified: the ETag in If-None-Match is still current.",
+                "headers": {"ETag": etag},
+            }
+        for code in self._error_codes():
             response = self._get_response_for_code(
                 ProblemSerializer, str(code), media_types=[PROBLEM_CONTENT_TYPE]
             )
@@ -205,6 +244,8 @@ class AutoSchema(BaseAutoSchema):
                 response["headers"] = {
                     "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}
                 }
+            if code == 412:
+                response["headers"] = {"ETag": {**etag, "description": "The current ETag."}}
             responses[str(code)] = response
         return responses
 

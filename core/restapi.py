@@ -17,24 +17,31 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
+from operator import attrgetter
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.fields import SkipField, get_attribute
+from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
 
+from core.apipaging import as_rows
 from core.apischema import PROBLEM_CONTENT_TYPE
 from core.models import ApiToken, Membership, Workspace
 from core.roles import PERMISSIONS
@@ -184,18 +191,60 @@ def api_server_error(request: HttpRequest) -> JsonResponse:
 # --- Serializers -------------------------------------------------------------------------------
 
 
+def _json_type_error(field: serializers.Field, value: Any) -> str | None:
+    """The message when ``value`` is not of the JSON type the schema gives ``field``.
+
+    DRF converts generously (``0`` into ``"0"``, ``"true"`` into ``True``, ``"2"`` into a choice
+    ``2``); the API takes each field in the type its schema declares, and nothing else."""
+    if value is None:
+        return None  # the field's own allow_null decides
+    if isinstance(field, serializers.BooleanField):
+        ok, kind = isinstance(value, bool), _("true or false")
+    elif isinstance(field, serializers.IntegerField):
+        ok, kind = isinstance(value, int) and not isinstance(value, bool), _("an integer")
+    elif isinstance(field, serializers.FloatField):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        kind = _("a number")
+    elif isinstance(field, serializers.DecimalField):
+        ok, kind = isinstance(value, str), _('a decimal number in a string, e.g. "12.50"')
+    elif isinstance(field, serializers.MultipleChoiceField | serializers.ListField):
+        ok, kind = isinstance(value, list), _("a list")
+    elif isinstance(field, serializers.ChoiceField):
+        types = {type(choice) for choice in field.choices}
+        ok, kind = type(value) in types, _("one of the listed values")
+    elif isinstance(
+        field,
+        serializers.CharField
+        | serializers.DateField
+        | serializers.DateTimeField
+        | serializers.TimeField
+        | serializers.DurationField
+        | serializers.UUIDField,
+    ):
+        ok, kind = isinstance(value, str), _("a string")
+    elif isinstance(field, serializers.DictField | serializers.JSONField):
+        ok = isinstance(value, dict) or isinstance(field, serializers.JSONField)
+        kind = _("an object")
+    else:  # related objects check their own input
+        return None
+    return None if ok else _("Expected %(kind)s.") % {"kind": kind}
+
+
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, and says which are read-only (no silent mass assignment)."""
+    """Refuses fields it does not know, says which are read-only (no silent mass assignment),
+    and takes each value in the JSON type the schema declares."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
             errors: dict[str, list[str]] = {}
-            for name in data:
+            for name, value in data.items():
                 field = self.fields.get(name)
                 if field is None:
                     errors[name] = [_("Unknown field.")]
                 elif field.read_only:
                     errors[name] = [_("This field is read-only.")]
+                elif message := _json_type_error(field, value):
+                    errors[name] = [message]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
@@ -205,7 +254,34 @@ class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
     pass
 
 
-class ScopedUUIDField(serializers.SlugRelatedField):
+class StrictManyRelatedField(serializers.ManyRelatedField):
+    """A list of related objects that must be sent as a JSON list (DRF iterates any iterable,
+    so an object ``{}`` would pass as an empty list)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class StrictRelatedMixin:
+    """An empty string is not "no object" (DRF reads it as null), and lists are JSON lists."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if data == "":
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().run_validation(data)  # type: ignore[misc]
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> StrictManyRelatedField:
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return StrictManyRelatedField(**list_kwargs)
+
+
+class ScopedUUIDField(StrictRelatedMixin, serializers.SlugRelatedField):
     """A workspace object named by its public id. The queryset is built per request (scoped), and
     ``limit`` narrows it further (a partner sees only shared projects, for instance)."""
 
@@ -239,7 +315,7 @@ class ScopedUUIDField(serializers.SlugRelatedField):
         return str(obj.uuid)
 
 
-class CodeField(serializers.SlugRelatedField):
+class CodeField(StrictRelatedMixin, serializers.SlugRelatedField):
     """A reference item (TRACER stage, mix family, audience...) named by its stable code."""
 
     def __init__(self, model: type[models.Model], **kwargs: Any) -> None:
@@ -264,6 +340,19 @@ def link(request: Request | None, name: str, obj_uuid: Any, workspace_slug: str)
     return request.build_absolute_uri(path) if request is not None else path
 
 
+_ANY_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+def link_parts(request: Request | None, name: str, workspace_slug: str) -> tuple[str, str]:
+    """What comes before and after an object's id in ``link()``'s addresses: ``link()`` is
+    ``prefix + str(uuid) + suffix`` for every object of the route (a uuid needs no quoting)."""
+    path = reverse(
+        f"api:{name}-detail", kwargs={"workspace_slug": workspace_slug, "uuid": _ANY_UUID}
+    )
+    head, _placeholder, suffix = path.rpartition(_ANY_UUID)
+    return (request.build_absolute_uri(head) if request is not None else head), suffix
+
+
 @extend_schema_field({"type": ["string", "null"], "format": "uri", "readOnly": True})
 class LinkField(serializers.Field):
     """``<name>_url``: the API address of a related object, built from its id without a query.
@@ -273,18 +362,30 @@ class LinkField(serializers.Field):
 
     def __init__(self, route: str, **kwargs: Any) -> None:
         self.route = route
+        # (request, workspace slug, prefix, suffix) of the last address built: see link_parts().
+        self._address: tuple[Any, str, str, str] | None = None
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
     def get_attribute(self, instance: Any) -> Any:
+        # Not super(): DRF's Field.get_attribute() skips a read-only field whose relation is
+        # empty (the key would be missing from the answer); a link to nothing is null.
         try:
-            return super().get_attribute(instance)
+            return get_attribute(instance, self.source_attrs)
         except (AttributeError, KeyError):
             return None
 
     def to_representation(self, value: Any) -> str | None:
-        request = self.context.get("request")
-        return link(request, self.route, value, self.context["workspace_slug"])
+        if value is None:
+            return None
+        context = self.context
+        request, slug = context.get("request"), context["workspace_slug"]
+        cached = self._address
+        if cached is None or cached[0] is not request or cached[1] != slug:
+            # reverse() once per field and request, not once per row: the address of any
+            # object of this route is this prefix, its id, and this suffix.
+            cached = self._address = (request, slug, *link_parts(request, self.route, slug))
+        return f"{cached[2]}{value}{cached[3]}"
 
 
 @extend_schema_field({"type": "string", "format": "uri", "readOnly": True})
@@ -300,6 +401,14 @@ class SelfLinkField(LinkField):
         self.route = self.route or parent.Meta.route
 
 
+# get_attribute() implementations that only read source_attrs (see _reader()).
+_PLAIN_GETTERS = {
+    serializers.Field.get_attribute,
+    serializers.RelatedField.get_attribute,
+    LinkField.get_attribute,
+}
+
+
 def user_ref(source: str, help_text: str) -> serializers.UUIDField:
     """A person, by their public user id (the ``user`` of the members list)."""
     return serializers.UUIDField(
@@ -307,11 +416,320 @@ def user_ref(source: str, help_text: str) -> serializers.UUIDField:
     )
 
 
+def prefetched(*relations: str) -> list[models.Prefetch]:
+    """Prefetches of many-to-many relations that :class:`ResourceSerializer` shows (a list of
+    codes or ids): each related list lands on the row as a plain attribute, which saves a related
+    manager and a queryset per row and relation, on the prefetch's side and the serializer's."""
+    return [models.Prefetch(name, to_attr=_PREFETCHED.format(name)) for name in relations]
+
+
+_PREFETCHED = "prefetched_{}"
+_Reader = Callable[[Any], Any]
+
+
+def _model_path(model: Any, attrs: list[str]) -> bool:
+    """Whether ``attrs`` walks concrete fields only: forward foreign keys, then any field. Such a
+    path holds no mapping and no callable, so ``attrgetter`` reads what DRF's get_attribute()
+    reads."""
+    for i, attr in enumerate(attrs):
+        try:
+            field = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return False
+        if not field.concrete or field.many_to_many or attr not in (field.name, field.attname):
+            return False
+        if i < len(attrs) - 1:
+            if attr != field.name or not (field.many_to_one or field.one_to_one):
+                return False
+            model = field.related_model
+    return True
+
+
+def _reader(field: serializers.Field, model: Any) -> _Reader:
+    """A cheaper ``field.get_attribute`` for the fields whose source is a plain model path. Any
+    exception (an empty relation, a missing row) goes to DRF's own get_attribute(), which
+    decides as it always does (None, the default, or skipping the field)."""
+    slow: _Reader = field.get_attribute
+    attrs = list(field.source_attrs)
+    if isinstance(field, serializers.ManyRelatedField):
+        if len(attrs) != 1 or model is None:
+            return slow
+        try:
+            relation = model._meta.get_field(attrs[0])
+        except FieldDoesNotExist:
+            return slow
+        if not (relation.many_to_many and relation.concrete):
+            return slow
+        listed, cached = _PREFETCHED.format(attrs[0]), relation.name
+
+        def read_many(instance: Any) -> Any:
+            # What prefetched() left; else what prefetch_related() cached, which is what the
+            # related manager's all() returns; else DRF (a query).
+            if not isinstance(instance, model):
+                return slow(instance)
+            found = instance.__dict__.get(listed)
+            if found is None:
+                found = instance.__dict__.get("_prefetched_objects_cache", {}).get(cached)
+                if found is None:
+                    return slow(instance)
+            return found
+
+        return read_many
+    plain = type(field).get_attribute in _PLAIN_GETTERS and not (
+        isinstance(field, serializers.RelatedField) and field.use_pk_only_optimization()
+    )
+    if not plain or not attrs or model is None or not _model_path(model, attrs):
+        return slow
+    fast = attrgetter(".".join(attrs))
+
+    def read(instance: Any) -> Any:
+        if not isinstance(instance, model):  # validated data (a dict), another object
+            return slow(instance)
+        try:
+            return fast(instance)
+        except Exception:  # DRF decides what an empty relation or a missing row gives
+            return slow(instance)
+
+    return read
+
+
 class ResourceSerializer(StrictModelSerializer):
-    """Every workspace object: its public ``id`` and its ``url``. ``Meta.route`` names the route."""
+    """Every workspace object: its public ``id`` and its ``url``. ``Meta.route`` names the route.
+
+    ``to_representation()`` gives what DRF's gives, field by field, with the readers of
+    :func:`_reader` worked out once per serializer (a list reuses one for every row).
+    """
 
     id = serializers.UUIDField(source="uuid", read_only=True)
     url = SelfLinkField()
+
+    _readers: list[tuple[str, _Reader, _Reader]] | None = None
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        readers = self._readers
+        if readers is None:
+            model = getattr(getattr(self, "Meta", None), "model", None)
+            readers = self._readers = [
+                (str(field.field_name), _reader(field, model), field.to_representation)
+                for field in self._readable_fields
+            ]
+        ret: dict[str, Any] = {}
+        for name, read, represent in readers:
+            try:
+                attribute = read(instance)
+            except SkipField:
+                continue
+            # As DRF: None is shown as is, a pk-only stand-in by its pk.
+            if attribute is None or (type(attribute) is PKOnlyObject and attribute.pk is None):
+                ret[name] = None
+            else:
+                ret[name] = represent(attribute)
+        return ret
+
+
+# --- Lists read as rows -----------------------------------------------------------------------
+#
+# A list of 100 objects read as model instances costs one instance per row and per related
+# object shown (an action shows seven), and a related manager per row and many-to-many relation.
+# When everything a serializer shows is a column (maybe through foreign keys), a related object's
+# id or code, or a list of related ids or codes, the list is read with ``values()`` instead, and
+# each field still gives its value to its own ``to_representation()``: the same JSON for a fraction
+# of the work. Anything else (a method field, a property, an overridden to_representation(), a
+# custom prefetch) is read as instances.
+
+
+class _Absent:
+    """Has no attributes: DRF's get_attribute() on it takes the path of an empty relation
+    (the field's default, null, or no key at all), as it does on the instance."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(name)
+
+
+_ABSENT = _Absent()
+# to_representation() implementations that read nothing but ``obj.<slug_field>``.
+_SLUG_REPRESENTATIONS = {
+    serializers.SlugRelatedField.to_representation,
+    ScopedUUIDField.to_representation,
+}
+_PLAIN, _SLUG, _MANY = 0, 1, 2
+
+
+def _fk_path(model: Any, attrs: list[str]) -> Any:
+    """The model ``attrs`` leads to when each name is a forward foreign key, else None."""
+    for attr in attrs:
+        try:
+            field = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return None
+        if attr != field.name or not field.concrete or not (field.many_to_one or field.one_to_one):
+            return None
+        model = field.related_model
+    return model
+
+
+class RowPlan:
+    """How a :class:`ResourceSerializer` reads a list with ``values()``: see :func:`row_plan`.
+
+    On PostgreSQL each many-to-many list is a column too, ``ARRAY(subquery)`` of the query a
+    prefetch makes; elsewhere one query per relation after the page, as a prefetch does.
+    """
+
+    def __init__(self, *, arrays: bool) -> None:
+        self.columns: list[str] = ["pk"]
+        self.arrays = arrays
+        self.expressions: dict[str, Any] = {}  # the many-to-many lists, as values() keywords
+        # (kind, key, column, columns of the foreign keys on the way, read, represent)
+        self.entries: list[tuple[int, str, str, tuple[str, ...], Any, Any]] = []
+        self.many: dict[str, tuple[Any, str]] = {}  # relation -> (its field, slug field)
+
+    def add_many(self, field: Any, slug: str) -> str:
+        """The key of the relation's list in each row: the ``slug`` of what a prefetch of the
+        relation queries (the related model's default manager, so its scope and its order)."""
+        if not self.arrays:
+            self.many[field.name] = (field, slug)
+            return field.name
+        key = f"_rows_{field.name}"
+        name = field.related_query_name()
+        related = field.related_model._default_manager.filter(**{name: models.OuterRef("pk")})
+        self.expressions[key] = ArraySubquery(related.values(slug))
+        return key
+
+    def column(self, path: list[str]) -> str:
+        name = "__".join(path)
+        if name not in self.columns:
+            self.columns.append(name)
+        return name
+
+    def _lists(self, ids: list[Any]) -> dict[str, dict[Any, list[Any]]]:
+        """Per relation, each row's related slugs: the query a prefetch of the relation makes
+        (the related model's default manager, so its scope and its order), one column of it."""
+        lists: dict[str, dict[Any, list[Any]]] = {}
+        for relation, (field, slug) in self.many.items():
+            by_row: dict[Any, list[Any]] = {}
+            lists[relation] = by_row
+            if not ids:
+                continue
+            name = field.related_query_name()
+            pairs = field.related_model._default_manager.filter(**{f"{name}__in": ids})
+            for row_id, value in pairs.values_list(name, slug):
+                by_row.setdefault(row_id, []).append(value)
+        return lists
+
+    def represent(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows = list(rows)
+        lists = self._lists([row["pk"] for row in rows]) if self.many else {}
+        data = []
+        for row in rows:
+            ret: dict[str, Any] = {}
+            for kind, key, column, fks, read, represent in self.entries:
+                if kind == _PLAIN:
+                    value = row[column]
+                    if value is None and any(row[fk] is None for fk in fks):
+                        try:
+                            value = read(_ABSENT)  # the relation is empty: as DRF decides
+                        except SkipField:
+                            continue
+                    ret[key] = None if value is None else represent(value)
+                elif kind == _SLUG:
+                    if row[fks[0]] is None:
+                        ret[key] = None
+                    else:
+                        ret[key] = represent(SimpleNamespace(**{read: row[column]}))
+                else:
+                    values = row[column] if self.arrays else lists[column].get(row["pk"], ())
+                    ret[key] = [represent(SimpleNamespace(**{read: value})) for value in values]
+            data.append(ret)
+        return data
+
+
+def row_plan(serializer: Any, queryset: Any) -> RowPlan | None:
+    """How ``serializer`` (a list's) can read ``queryset`` as rows, or None when it cannot."""
+    child = getattr(serializer, "child", None)
+    if (
+        type(serializer).to_representation is not serializers.ListSerializer.to_representation
+        or not isinstance(child, ResourceSerializer)
+        or type(child).to_representation is not ResourceSerializer.to_representation
+        or not isinstance(queryset, models.QuerySet)
+        or queryset._fields is not None  # type: ignore[attr-defined]  # already values()
+        or queryset.model is not getattr(child.Meta, "model", None)
+    ):
+        return None
+    model = queryset.model
+    plan = RowPlan(arrays=connections[queryset.db].vendor == "postgresql")
+    for field in child._readable_fields:
+        attrs = list(field.source_attrs)
+        if not attrs:
+            return None
+        if isinstance(field, serializers.ManyRelatedField):
+            relation = _relation(model, attrs)
+            slug = _slug(field.child_relation)
+            if (
+                relation is None
+                or slug is None
+                or type(field).get_attribute is not serializers.ManyRelatedField.get_attribute
+                or type(field).to_representation
+                is not serializers.ManyRelatedField.to_representation
+            ):
+                return None
+            key = plan.add_many(relation, slug)
+            represent = field.child_relation.to_representation
+            plan.entries.append((_MANY, str(field.field_name), key, (), slug, represent))
+        elif isinstance(field, serializers.RelatedField):
+            slug = _slug(field)
+            if (
+                slug is None
+                or len(attrs) != 1
+                or field.use_pk_only_optimization()
+                or type(field).get_attribute is not serializers.RelatedField.get_attribute
+                or _fk_path(model, attrs) is None
+            ):
+                return None
+            fk, value = plan.column(attrs), plan.column([*attrs, slug])
+            represent = field.to_representation
+            plan.entries.append((_SLUG, str(field.field_name), value, (fk,), slug, represent))
+        else:
+            last = _fk_path(model, attrs[:-1])
+            if last is None or type(field).get_attribute not in _PLAIN_GETTERS:
+                return None
+            try:
+                target = last._meta.get_field(attrs[-1])
+            except FieldDoesNotExist:
+                return None
+            if not target.concrete or target.is_relation or attrs[-1] != target.name:
+                return None
+            fks = tuple(plan.column(attrs[: i + 1]) for i in range(len(attrs) - 1))
+            column, read = plan.column(attrs), field.get_attribute
+            represent = field.to_representation
+            plan.entries.append((_PLAIN, str(field.field_name), column, fks, read, represent))
+    # A prefetch the view asked for with a queryset of its own may show other related objects.
+    shown = {entry[2].removeprefix("_rows_") for entry in plan.entries if entry[0] == _MANY}
+    for lookup in queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+        through = lookup if isinstance(lookup, str) else lookup.prefetch_through
+        if through not in shown or (not isinstance(lookup, str) and lookup.queryset is not None):
+            return None
+    return plan
+
+
+def _relation(model: Any, attrs: list[str]) -> Any:
+    """The model's own many-to-many field named by ``attrs``, else None."""
+    if len(attrs) != 1:
+        return None
+    try:
+        field = model._meta.get_field(attrs[0])
+    except FieldDoesNotExist:
+        return None
+    if not field.many_to_many or not field.concrete or field.name != attrs[0]:
+        return None
+    return field
+
+
+def _slug(field: Any) -> str | None:
+    """The one attribute a related field shows of its object, else None."""
+    slug = getattr(field, "slug_field", None)
+    if type(field).to_representation not in _SLUG_REPRESENTATIONS or not slug or "__" in slug:
+        return None
+    return str(slug)
 
 
 # --- ETags ------------------------------------------------------------------------------------
@@ -392,9 +810,8 @@ class WorkspaceViewSet(GenericViewSet):
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
         token = request.auth if isinstance(request.auth, ApiToken) else None
-        if self.workspace is None or (
-            token is not None and token.workspace_id != self.workspace.pk
-        ):
+        workspace = getattr(self, "workspace", None)  # unset: no workspace at this address
+        if workspace is None or (token is not None and token.workspace_id != workspace.pk):
             raise exceptions.NotFound()
         membership = (
             Membership.objects.filter(user=request.user).select_related("user", "workspace").first()
@@ -453,15 +870,23 @@ class WorkspaceViewSet(GenericViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        serializer = self.get_serializer(page, many=True)
-        return self.get_paginated_response(serializer.data)
+        serializer = self.get_serializer(many=True)
+        plan = row_plan(serializer, queryset)
+        if plan is None:
+            serializer.instance = self.paginate_queryset(queryset)
+            return self.get_paginated_response(serializer.data)
+        # Read as rows (see row_plan()): the paginator turns its page into values().
+        rows = self.paginate_queryset(as_rows(queryset, plan.columns, plan.expressions))
+        if rows is None:  # pragma: no cover - every workspace list is paginated
+            rows = list(queryset.prefetch_related(None).values(*plan.columns, **plan.expressions))
+        return self.get_paginated_response(plan.represent(rows))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         data = self.represent(instance)
         etag = etag_for(instance, data)
-        if etag in _tags(request.headers.get("If-None-Match", "")):
+        held = _tags(request.headers.get("If-None-Match", ""))
+        if etag in held or "*" in held:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         return Response(data, headers={"ETag": etag})
 
@@ -491,9 +916,10 @@ class WorkspaceViewSet(GenericViewSet):
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         with transaction.atomic():
             instance = self.get_object(for_update=True)
-            self._check_precondition(request, instance)
+            # Invalid input is refused as such (400), whatever the If-Match says.
             serializer = self.get_serializer(instance, data=request.data, partial=True)
             serializer.is_valid(raise_exception=True)
+            self._check_precondition(request, instance)
             instance = self.perform_update(serializer)
         instance = self.refetch(instance)
         data = self.represent(instance)

@@ -23,6 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import webhooks
 from core.models import Membership, User, Workspace
 from core.tenancy import assert_same_workspace
 from territories.models import Project
@@ -143,6 +144,29 @@ def record(
         for name, old, new in changes
     ] or [PlanChange(**base)]
     PlanChange.objects.bulk_create(rows)
+    announce(item=item, kind=kind)
+
+
+# A recorded change -> its webhook event (``objective.created``, ``action.deleted``...).
+_EVENT_VERBS: dict[str, str] = {
+    ChangeKind.CREATED: "created",
+    ChangeKind.IMPORTED: "created",
+    ChangeKind.UPDATED: "updated",
+    ChangeKind.DELETED: "deleted",
+}
+
+
+def announce(*, item: PlanItem, kind: str) -> None:
+    """The webhook event of a change, queued in its transaction (see :func:`core.webhooks.emit`):
+    every change of an objective or an action goes through :func:`record`, which calls this."""
+    verb = _EVENT_VERBS[kind]
+    webhooks.emit(
+        workspace=item.workspace_id,
+        event=f"{type(item)._meta.model_name}.{verb}",
+        obj=item,
+        # A deleted object is gone: its id is all there is to say.
+        data={"id": str(item.uuid)} if verb == "deleted" else None,
+    )
 
 
 def save_field(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.apifilters import code_filter, scoped_uuid_filter, updated_since
-from core.restapi import WorkspaceViewSet, changed
+from core.restapi import WorkspaceViewSet, changed, prefetched
 from governance.models import PartnerOrganisation
 from mix import comments, services
 from mix.api.serializers import ActionSerializer, CommentSerializer, only_visible_plan_items
@@ -50,7 +51,7 @@ class ActionFilter(django_filters.FilterSet):
         led_or_helped = Action.objects.filter(Q(lead_partner=value) | Q(contributors=value))
         return queryset.filter(pk__in=led_or_helped.values("pk"))
 
-    def filter_starts_after(self, queryset: Any, name: str, value: Any) -> Any:
+    def filter_starts_after(self, queryset: Any, name: str, value: dt.date) -> Any:
         return queryset.filter(
             Q(end_date__gte=value) | Q(end_date__isnull=True, start_date__gte=value)
         )
@@ -125,7 +126,7 @@ class ActionViewSet(WorkspaceViewSet):
             .select_related(
                 "project", "objective__stage", "family", "lead_partner", "created_by", "updated_by"
             )
-            .prefetch_related(Prefetch("audiences"), Prefetch("contributors"))
+            .prefetch_related(*prefetched("audiences", "contributors"))
         )
 
     def perform_create(self, serializer: Any) -> Action:
