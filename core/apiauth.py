@@ -121,7 +121,7 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 100
-    page_size_query_description = gettext_lazy(
+    page_size_query_description = gettext_lazy(  # type: ignore[assignment]  # lazy: translated
         "Objects per page: 50 unless asked, at most 100 (a larger size gets 100)."
     )
     last_page_strings = ()  # pages are numbers; the answer's ``next`` leads to the last one

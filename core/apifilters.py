@@ -8,6 +8,7 @@ from typing import Any
 
 import django_filters
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
@@ -38,7 +39,7 @@ def scoped_uuid_filter(
     )
     # The schema names an id even when a method does the filtering (it cannot guess then).
     schema = {"type": "string", "format": "uuid", "description": str(help_text)}
-    return extend_schema_field(schema)(uuid_filter)  # type: ignore[no-any-return]
+    return extend_schema_field(schema)(uuid_filter)
 
 
 def code_filter(
@@ -85,9 +86,9 @@ def _once_and_not_blank(
         if not values:
             continue
         if len(values) > 1 and name not in repeatable:
-            errors[name] = [_("Give this parameter once.")]
+            errors[name] = [gettext("Give this parameter once.")]
         elif any(value == "" for value in values):
-            errors[name] = [_("Give a value, or leave the parameter out.")]
+            errors[name] = [gettext("Give a value, or leave the parameter out.")]
     return errors
 
 
@@ -114,7 +115,7 @@ class FilterBackend(DjangoFilterBackend):
                     and isinstance(f, django_filters.BooleanFilter)
                     and value not in ("true", "false")
                 ):
-                    errors[name] = [_("Give true or false.")]
+                    errors[name] = [gettext("Give true or false.")]
             if errors:
                 raise ValidationError(errors)
             if (
@@ -147,7 +148,7 @@ class OrderingFilter(filters.OrderingFilter):
             raise ValidationError(
                 {
                     self.ordering_param: [
-                        _("Order by one or more of: %(fields)s (prefix - for descending).")
+                        gettext("Order by one or more of: %(fields)s (prefix - for descending).")
                         % {"fields": ", ".join(sorted(valid))}
                     ]
                 }
@@ -157,7 +158,7 @@ class OrderingFilter(filters.OrderingFilter):
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         fields = getattr(view, "ordering_fields", None)
         if not isinstance(fields, list | tuple):
-            return super().get_schema_operation_parameters(view)  # type: ignore[no-any-return]
+            return super().get_schema_operation_parameters(view)
         names = "|".join(re.escape(str(f)) for f in fields)
         return [
             {

@@ -19,7 +19,6 @@ from typing import Any
 from django.core.paginator import Page
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import QuerySet
-from django.db.models.sql.where import WhereNode
 
 
 def _forward_path(model: Any, name: str) -> bool:
@@ -96,8 +95,8 @@ class LateRowPaginator(DjangoPaginator):
                 # The ids carry the filters (the workspace's scope among them): the rows are
                 # these ids, so the outer query joins what it shows for a hundred rows, not for
                 # every row the filters would let through before the ids narrow them.
-                rows = whole._chain()  # type: ignore[attr-defined]
-                rows.query.where = WhereNode()
+                rows = whole._chain()
+                rows.query.clear_where()
                 object_list = rows.filter(pk__in=ids)
         rows = getattr(self.object_list, _ROWS, None)
         if rows is not None and isinstance(object_list, QuerySet):

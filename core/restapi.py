@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, transaction
+from django.db.models.query_utils import DeferredAttribute
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -274,7 +275,7 @@ class StrictRelatedMixin:
 
     @classmethod
     def many_init(cls, *args: Any, **kwargs: Any) -> StrictManyRelatedField:
-        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs: dict[str, Any] = {"child_relation": cls(*args, **kwargs)}
         for key in kwargs:
             if key in MANY_RELATION_KWARGS:
                 list_kwargs[key] = kwargs[key]
@@ -696,7 +697,13 @@ def row_plan(serializer: Any, queryset: Any) -> RowPlan | None:
                 target = last._meta.get_field(attrs[-1])
             except FieldDoesNotExist:
                 return None
-            if not target.concrete or target.is_relation or attrs[-1] != target.name:
+            if (
+                not target.concrete
+                or target.is_relation
+                or attrs[-1] != target.name
+                # A value read through a descriptor of its own (a file) is not the column.
+                or target.descriptor_class is not DeferredAttribute
+            ):
                 return None
             fks = tuple(plan.column(attrs[: i + 1]) for i in range(len(attrs) - 1))
             column, read = plan.column(attrs), field.get_attribute
