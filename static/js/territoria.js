@@ -30,7 +30,9 @@
   "use strict";
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
-    if (target && target.classList && target.classList.contains("editing")) {
+    // An editor open (or opening: its own request is in flight, and its answer will replace
+    // the element) is never swapped from under the person typing.
+    if (target && target.classList && (target.classList.contains("editing") || target.classList.contains("htmx-request"))) {
       event.detail.shouldSwap = false;
       return;
     }
