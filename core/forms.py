@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TokenScope, User
 from core.roles import Role
@@ -130,7 +131,7 @@ class WebhookEndpointForm(forms.Form):
         error_messages={"required": _("Choose at least one event.")},
     )
     is_active = forms.BooleanField(
-        label=_("Active"),
+        label=pgettext_lazy("state of a token or an endpoint", "Active"),
         required=False,
         initial=True,
         help_text=_("An inactive endpoint receives nothing; its log stays."),
