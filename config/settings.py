@@ -193,7 +193,11 @@ STORAGES = {
         )
     },
 }
+# Uploaded files (partner logos, method deliverables). Never served by a public URL: views
+# check who may read each file and stream it (core.uploads.serve).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+UPLOAD_MAX_SIZE = env.int("UPLOAD_MAX_SIZE", default=10 * 1024 * 1024)  # bytes
+LOGO_MAX_SIZE = env.int("LOGO_MAX_SIZE", default=1024 * 1024)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,6 +1,5 @@
 """URL wiring. Workspace pages live under /w/<workspace_slug>/, the API under /api/v1/."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
@@ -30,11 +29,3 @@ urlpatterns = [
     path("api/v1/reference/", include(reference_api)),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:  # pragma: no cover - local development only
-    from django.conf.urls.static import static
-
-    urlpatterns += static(
-        settings.MEDIA_URL if hasattr(settings, "MEDIA_URL") else "/media/",
-        document_root=settings.MEDIA_ROOT,
-    )

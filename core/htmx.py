@@ -34,10 +34,15 @@ def render_page(
 
 
 def render_invalid(
-    request: HttpRequest, template: str, context: dict[str, Any], *, partial: str = "form"
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    partial: str = "form",
+    status: int = 422,
 ) -> HttpResponse:
     """A form with errors: 422, only the form fragment for HTMX, nothing lost."""
-    return render_page(request, template, context, partial=partial, status=422)
+    return render_page(request, template, context, partial=partial, status=status)
 
 
 def redirect_after_success(request: HttpRequest, url: str) -> HttpResponse:
@@ -67,6 +72,8 @@ def handle_form(
     from django.contrib import messages
     from django.core.exceptions import ValidationError
 
+    from core.errors import Refused
+
     context = {**(context or {}), "form": form}
     if request.method == "POST":
         if form.is_valid():
@@ -74,6 +81,9 @@ def handle_form(
                 result = save(form.cleaned_data)
             except ValidationError as error:
                 _add_service_error(form, error)
+            except Refused as refusal:  # e.g. a closed cycle: 409, the reason on the form
+                form.add_error(None, refusal.message)
+                return render_invalid(request, template, context, status=refusal.status)
             else:
                 if success_message:
                     messages.success(request, success_message)

@@ -56,6 +56,7 @@ def action_create(
     is_import: bool = False,
 ) -> Action:
     assert_same_workspace(workspace, objective, lead_partner, *contributors)
+    coediting.assert_open(objective)
     action = Action(
         workspace=workspace,
         project=objective.project,
@@ -123,6 +124,7 @@ def action_save_field(
 @transaction.atomic
 def action_delete(*, actor: User, workspace: Workspace, action: Action) -> None:
     assert_same_workspace(workspace, action)
+    coediting.assert_open(action)
     revision = coediting.bump_revision(action.project)
     coediting.record(actor=actor, item=action, kind=ChangeKind.DELETED, revision=revision)
     action.delete()

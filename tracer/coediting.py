@@ -26,7 +26,23 @@ from django.utils.translation import gettext as _
 from core.models import Membership, User, Workspace
 from core.tenancy import assert_same_workspace
 from territories.models import Project
-from tracer.models import ChangeKind, PlanChange, PlanItem
+from territories.services import assert_cycle_open
+from tracer.models import ChangeKind, Objective, PlanChange, PlanItem
+
+
+def assert_open(item: PlanItem | None) -> None:
+    """Closed cycles are read-only: the one check every plan write (create, field, delete) makes.
+
+    An objective knows its cycle; an action is in its objective's cycle.
+    """
+    if item is None:
+        return
+    cycle_id = getattr(item, "cycle_id", None)
+    if cycle_id is None and getattr(item, "objective_id", None):
+        cycle_id = Objective.objects.values_list("cycle_id", flat=True).get(
+            pk=item.objective_id  # type: ignore[attr-defined]
+        )
+    assert_cycle_open(cycle_id)
 
 
 class Conflict(Exception):
@@ -167,6 +183,9 @@ def save_field(
     field = model._meta.get_field(name)
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=item.pk)
+        assert_open(current)
+        if name == "objective":  # moving an action into a closed cycle's objective
+            assert_open(value)
         if current.version != version:
             if _same_value(current, name, value):
                 return current

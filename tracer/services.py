@@ -45,8 +45,7 @@ def objective_create(
     """A new objective in the project's current cycle."""
     assert_same_workspace(workspace, project, owner)
     cycle = current_cycle(project=project)
-    if cycle.status != "open":
-        raise ValidationError(_("The cycle is closed: open the next cycle to add objectives."))
+    coediting.assert_cycle_open(cycle)
     objective = Objective(
         workspace=workspace,
         project=project,
@@ -103,6 +102,7 @@ def objective_save_field(
 def objective_delete(*, actor: User, workspace: Workspace, objective: Objective) -> None:
     """Delete an objective and its actions (the history keeps their trace)."""
     assert_same_workspace(workspace, objective)
+    coediting.assert_open(objective)
     revision = coediting.bump_revision(objective.project)
     for action in objective.actions.all():
         coediting.record(actor=actor, item=action, kind=ChangeKind.DELETED, revision=revision)
