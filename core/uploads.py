@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 ZIP = b"PK\x03\x04"
@@ -37,7 +38,20 @@ SIGNATURES: dict[str, tuple[bytes, ...] | None] = {
     "csv": None,
     "txt": None,
 }
-DOCUMENT_TYPES = ("pdf", "png", "jpg", "jpeg", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt")
+DOCUMENT_TYPES = (
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "docx",
+    "xlsx",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+    "csv",
+    "txt",
+)
 IMAGE_TYPES = ("png", "jpg", "jpeg", "webp")
 
 
@@ -45,7 +59,9 @@ def _extension(name: str) -> str:
     return PurePath(name).suffix.lower().lstrip(".")
 
 
-def validate_upload(file: Any, *, allowed: Iterable[str] = DOCUMENT_TYPES, max_size: int | None = None) -> None:
+def validate_upload(
+    file: Any, *, allowed: Iterable[str] = DOCUMENT_TYPES, max_size: int | None = None
+) -> None:
     """Refuse a file whose extension is not allowed, that is too big, or whose first bytes do
     not match its extension (a script renamed ``report.pdf``)."""
     allowed = tuple(allowed)
@@ -93,14 +109,21 @@ def _decodes(head: bytes) -> bool:
     return False
 
 
-def upload_path(folder: str) -> Any:
+@deconstructible
+class UploadPath:
     """``upload_to`` for a FileField: ``<folder>/<workspace id>/<random>.<ext>``."""
 
-    def path(instance: Any, filename: str) -> str:
-        return f"{folder}/{instance.workspace_id}/{uuid.uuid4().hex}.{_extension(filename)}"
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
 
-    path.__name__ = f"upload_path_{folder}"
-    return path
+    def __call__(self, instance: Any, filename: str) -> str:
+        return f"{self.folder}/{instance.workspace_id}/{uuid.uuid4().hex}.{_extension(filename)}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UploadPath) and other.folder == self.folder
+
+    def __hash__(self) -> int:
+        return hash(self.folder)
 
 
 def serve(file: FieldFile, *, filename: str, inline: bool = False) -> FileResponse:

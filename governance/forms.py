@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from core.models import Membership, Workspace
 from governance import selectors
-from governance.models import PartnerOrganisation
+from governance.models import ContactPerson, PartnerKind, PartnerOrganisation, PartnerRole
 
 
 class PartnerOrganisationForm(forms.Form):
@@ -31,9 +31,51 @@ class PartnerOrganisationForm(forms.Form):
         ),
     )
 
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=PartnerKind.choices, initial=PartnerKind.OTHER, required=False
+    )
+    role = forms.ChoiceField(
+        label=_("Role in the project"),
+        choices=PartnerRole.choices,
+        initial=PartnerRole.OPERATOR,
+        required=False,
+        help_text=_("Steers, funds, runs actions (operator) or relays the project."),
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, 1 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelMultipleChoiceField, self.fields["members"])
+        field.queryset = selectors.member_choices(workspace=workspace)
+        field.label_from_instance = lambda m: f"{m.user.display_name} · {m.get_role_display()}"  # type: ignore[assignment]
+
+
+class ContactPersonForm(forms.ModelForm):
+    membership = forms.ModelChoiceField(
+        label=_("Account in the workspace"),
+        queryset=Membership.unscoped_objects.none(),
+        to_field_name="uuid",
+        required=False,
+        help_text=_("If this person is a member of the workspace."),
+    )
+
+    class Meta:
+        model = ContactPerson
+        fields = ["full_name", "job_title", "email", "phone", "membership"]
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["membership"])
         field.queryset = selectors.member_choices(workspace=workspace)
         field.label_from_instance = lambda m: f"{m.user.display_name} · {m.get_role_display()}"  # type: ignore[assignment]
 
@@ -58,3 +100,13 @@ def _organisation_label(organisation: Any) -> str:
     return ngettext(
         "%(name)s (%(count)d member)", "%(name)s (%(count)d members)", organisation.member_count
     ) % {"name": organisation.name, "count": organisation.member_count}
+
+
+def initial_from(instance: Any, names: Any) -> dict[str, Any]:
+    """A form's ``initial`` from a row: related objects themselves (the fields post uuids)."""
+    initial: dict[str, Any] = {}
+    for name in names:
+        field = instance._meta.get_field(name)
+        value = getattr(instance, name)
+        initial[name] = list(value.all()) if field.many_to_many else value
+    return initial

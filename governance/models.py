@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Membership
 from core.reference import ReferenceItem, pick
 from core.tenancy import WorkspaceOwned
+from core.uploads import UploadPath
 from territories.models import Project
 
 
@@ -54,14 +55,46 @@ class MethodStep(ReferenceItem):
         return pick(self, "deliverables")
 
 
+class PartnerKind(models.TextChoices):
+    TOURISM_OFFICE = "tourism_office", _("Tourism office")
+    CHAMBER = "chamber", _("Chamber of commerce")
+    DEVELOPMENT_AGENCY = "development_agency", _("Development agency")
+    LOCAL_AUTHORITY = "local_authority", _("Local authority")
+    COMPANY = "company", _("Company")
+    ASSOCIATION = "association", _("Association")
+    UNIVERSITY = "university", _("University, school")
+    MEDIA = "media", _("Media")
+    OTHER = "other", _("Other")
+
+
+class PartnerRole(models.TextChoices):
+    STEERING = "steering", _("Steering")
+    FUNDING = "funding", _("Funding")
+    OPERATOR = "operator", _("Operator")
+    RELAY = "relay", _("Relay")
+
+
 class PartnerOrganisation(WorkspaceOwned):
     """A partner of the project (tourism office, chamber of commerce, agency...).
 
-    Partner members see only the projects shared with their organisation. The governance issue
-    enriches this model (kind, role, contacts, logo...).
+    Partner members see only the projects shared with their organisation. The actions it leads
+    or contributes to are ``led_actions`` and ``contributed_actions`` (defined in ``mix``).
     """
 
     name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(
+        _("kind"), max_length=24, choices=PartnerKind.choices, default=PartnerKind.OTHER
+    )
+    role = models.CharField(
+        _("role in the project"),
+        max_length=12,
+        choices=PartnerRole.choices,
+        default=PartnerRole.OPERATOR,
+        help_text=_("Steers, funds, runs actions (operator) or relays the project."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    logo = models.FileField(_("logo"), upload_to=UploadPath("logos"), blank=True)
     members = models.ManyToManyField(
         Membership,
         verbose_name=_("members"),
@@ -83,8 +116,44 @@ class PartnerOrganisation(WorkspaceOwned):
         base_manager_name = "unscoped_objects"
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "name"], name="partner_org_name_unique")
+            models.UniqueConstraint(fields=["workspace", "name"], name="partner_org_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=PartnerKind.values), name="partner_org_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=PartnerRole.values), name="partner_org_role_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ContactPerson(WorkspaceOwned):
+    """Someone to talk to at a partner organisation; linked to their membership if they have an
+    account in the workspace."""
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    full_name = models.CharField(_("name"), max_length=150)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("account in the workspace"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_cards",
+    )
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact people")
+        base_manager_name = "unscoped_objects"
+        ordering = ["full_name", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name

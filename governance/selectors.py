@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from core.models import Membership, Workspace
 from core.roles import Role
-from governance.models import PartnerOrganisation
+from governance.models import ContactPerson, PartnerOrganisation
 from territories.models import Project
 from territories.selectors import visible_projects
 
@@ -90,3 +90,44 @@ def project_partner_organisations(*, project: Project) -> QuerySet[PartnerOrgani
     return PartnerOrganisation.objects.filter(
         workspace_id=project.workspace_id, shared_projects=project
     ).order_by("name", "id")
+
+
+def partner_organisation_detail(*, workspace: Workspace, uuid: Any) -> PartnerOrganisation | None:
+    return (
+        PartnerOrganisation.objects.filter(workspace=workspace, uuid=uuid)
+        .prefetch_related("members__user")
+        .first()
+    )
+
+
+def contact_list(*, organisation: PartnerOrganisation) -> QuerySet[ContactPerson]:
+    return (
+        ContactPerson.objects.filter(organisation=organisation)
+        .select_related("membership__user")
+        .order_by("full_name", "id")
+    )
+
+
+def contact_get(*, workspace: Workspace, uuid: Any) -> ContactPerson | None:
+    return (
+        ContactPerson.objects.filter(workspace=workspace, uuid=uuid)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def partner_actions(*, organisation: PartnerOrganisation, membership: Membership) -> QuerySet[Any]:
+    """The actions ``organisation`` leads or contributes to, in the projects the member sees.
+
+    Actions live in ``mix`` (a higher layer): reached through the related name only.
+    """
+    action_model = organisation.led_actions.model
+    return (
+        action_model.objects.filter(
+            Q(lead_partner=organisation) | Q(contributors=organisation),
+            project__in=visible_projects(membership=membership),
+        )
+        .distinct()
+        .select_related("project", "lead_partner")
+        .order_by("project__name", "title", "id")
+    )

@@ -3,16 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.models import Membership, User, Workspace
-from core.tenancy import assert_same_workspace
-from governance.models import PartnerOrganisation
+from core.tenancy import WorkspaceOwned, assert_same_workspace
+from core.uploads import IMAGE_TYPES, validate_upload
+from governance.models import ContactPerson, PartnerKind, PartnerOrganisation, PartnerRole
 from territories.models import Project
+
+
+def _write(instance: WorkspaceOwned, data: dict[str, Any], *, m2m: Iterable[str] = ()) -> Any:
+    """Set the fields, validate the row (its constraints too), save, then set the many-to-many.
+
+    The one way governance services write a row; the callers have checked the workspace.
+    """
+    m2m = set(m2m)
+    for name, value in data.items():
+        if name not in m2m:
+            setattr(instance, name, value)
+    instance.full_clean(exclude=["workspace"])
+    instance.save()
+    for name in m2m & set(data):
+        getattr(instance, name).set(data[name])
+    return instance
+
+
+def _logo(organisation: PartnerOrganisation, logo: Any, remove_logo: bool) -> None:
+    if logo:
+        try:
+            validate_upload(logo, allowed=IMAGE_TYPES, max_size=settings.LOGO_MAX_SIZE)
+        except ValidationError as error:
+            raise ValidationError({"logo": error.messages}) from error
+        _delete_file_on_commit(organisation.logo)
+        organisation.logo = logo
+    elif remove_logo and organisation.logo:
+        _delete_file_on_commit(organisation.logo)
+        organisation.logo = ""
+
+
+def _delete_file_on_commit(file: Any) -> None:
+    """Remove a replaced or deleted file once the change is committed (not if it rolls back)."""
+    if file:
+        storage, name = file.storage, file.name
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _check_name(workspace: Workspace, name: str, *, exclude_pk: int | None = None) -> str:
@@ -44,11 +83,30 @@ def _save(organisation: PartnerOrganisation) -> None:
 
 @transaction.atomic
 def partner_organisation_create(
-    *, actor: User, workspace: Workspace, name: str, members: Iterable[Membership] = ()
+    *,
+    actor: User,
+    workspace: Workspace,
+    name: str,
+    members: Iterable[Membership] = (),
+    kind: str = "",
+    role: str = "",
+    website: str = "",
+    notes: str = "",
+    logo: Any = None,
+    remove_logo: bool = False,
 ) -> PartnerOrganisation:
     members = list(members)
     assert_same_workspace(workspace, *members)
-    organisation = PartnerOrganisation(workspace=workspace, name=_check_name(workspace, name))
+    organisation = PartnerOrganisation(
+        workspace=workspace,
+        name=_check_name(workspace, name),
+        kind=kind or PartnerKind.OTHER,
+        role=role or PartnerRole.OPERATOR,
+        website=website,
+        notes=notes,
+    )
+    _logo(organisation, logo, remove_logo)
+    organisation.full_clean(exclude=["workspace", "name"], validate_unique=False)
     _save(organisation)
     organisation.members.set(members)
     return organisation
@@ -62,10 +120,22 @@ def partner_organisation_update(
     organisation: PartnerOrganisation,
     name: str,
     members: Iterable[Membership],
+    kind: str = "",
+    role: str = "",
+    website: str = "",
+    notes: str = "",
+    logo: Any = None,
+    remove_logo: bool = False,
 ) -> PartnerOrganisation:
     members = list(members)
     assert_same_workspace(workspace, organisation, *members)
     organisation.name = _check_name(workspace, name, exclude_pk=organisation.pk)
+    organisation.kind = kind or organisation.kind
+    organisation.role = role or organisation.role
+    organisation.website = website
+    organisation.notes = notes
+    _logo(organisation, logo, remove_logo)
+    organisation.full_clean(exclude=["workspace", "name"], validate_unique=False)
     _save(organisation)
     organisation.members.set(members)
     return organisation
@@ -110,6 +180,7 @@ def partner_organisation_delete(
             _("In the plan, choose another lead partner or remove it from the contributors first.")
         )
         raise ValidationError(" ".join(parts))
+    _delete_file_on_commit(organisation.logo)
     organisation.delete()
 
 
@@ -126,3 +197,24 @@ def project_sharing_update(
     assert_same_workspace(workspace, project, *organisations)
     project.partner_organisations.set(organisations)
     return project
+
+
+@transaction.atomic
+def contact_person_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    organisation: PartnerOrganisation,
+    contact: ContactPerson | None = None,
+    **data: Any,
+) -> ContactPerson:
+    """Create (no ``contact``) or update a contact person of ``organisation``."""
+    assert_same_workspace(workspace, organisation, contact, data.get("membership"))
+    contact = contact or ContactPerson(workspace=workspace, organisation=organisation)
+    return _write(contact, data)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def contact_person_delete(*, actor: User, workspace: Workspace, contact: ContactPerson) -> None:
+    assert_same_workspace(workspace, contact)
+    contact.delete()

@@ -155,5 +155,7 @@ def assert_cycle_open(cycle: Cycle | int | None) -> None:
         closed = cycle.status == CycleStatus.CLOSED
     if closed:
         raise CycleClosed(
-            _("This belongs to a closed cycle: closed cycles are read-only. Work in the open cycle.")
+            _(
+                "This belongs to a closed cycle: closed cycles are read-only. Work in the open cycle."
+            )
         )

@@ -11,7 +11,7 @@ from core.markup import render_markdown
 from core.models import Invitation, Membership, Notification, User, Workspace
 from core.roles import Role
 from evaluation.models import Indicator, Lesson, Measurement
-from governance.models import PartnerOrganisation
+from governance.models import ContactPerson, PartnerOrganisation
 from mix.models import Action, Comment, MixFamily
 from territories.models import Cycle, Project, Territory, TerritoryKind
 from tracer.models import Objective, TracerStage
@@ -129,6 +129,24 @@ class PartnerOrganisationFactory(UnscopedFactory):
 
     workspace = factory.SubFactory(WorkspaceFactory)
     name = factory.Sequence(lambda n: f"Partner organisation {n}")
+
+
+# The smallest valid PNG (1x1, transparent): uploads are checked by their first bytes.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+class ContactPersonFactory(UnscopedFactory):
+    class Meta:
+        model = ContactPerson
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    organisation = factory.SubFactory(
+        PartnerOrganisationFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    full_name = factory.Sequence(lambda n: f"Contact {n}")
 
 
 class CommentFactory(UnscopedFactory):

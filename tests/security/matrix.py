@@ -99,7 +99,12 @@ WORKSPACE_URLS: dict[str, Row] = {
     # Partner organisations and sharing.
     "partner_list": Row(),
     "partner_create": Row(min_role=Role.ADMIN),
+    "partner_detail": Row(),
+    "partner_logo": Row(),
     "partner_edit": Row(min_role=Role.ADMIN),
+    "contact_create": Row(min_role=Role.ADMIN),
+    "contact_edit": Row(min_role=Role.ADMIN),
+    "contact_delete": Row(method="POST", min_role=Role.ADMIN),
     "partner_delete": Row(method="POST", min_role=Role.ADMIN),
     "project_sharing": Row(min_role=Role.EDITOR, hidden_from_partner=True),
     # Dashboards: a project's is hidden from partners it is not shared with; the workspace's

@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.roles import Role
-from tests.factories import InvitationFactory, NotificationFactory
+from tests.factories import PNG, ContactPersonFactory, InvitationFactory, NotificationFactory
 from tests.security.matrix import LOGIN_ONLY, PUBLIC, WORKSPACE_URLS
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,7 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         "comment_uuid": lambda: sample["comment"].uuid,
         "notification_uuid": lambda: sample["notification"].uuid,
         "partner_uuid": lambda: sample["organisation"].uuid,
+        "contact_uuid": lambda: sample["contact"].uuid,
         "indicator_uuid": lambda: sample["indicator"].uuid,
         "lesson_uuid": lambda: sample["lesson"].uuid,
         "name": lambda: "title",
@@ -86,6 +88,12 @@ def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         text="Secret notification",
         url=reverse("action_detail", args=[personas.workspace.slug, sample["action"].uuid]),
     )
+    sample["organisation"].logo.save("logo.png", ContentFile(PNG), save=True)
+    sample["contact"] = ContactPersonFactory(
+        workspace=personas.workspace,
+        organisation=sample["organisation"],
+        full_name="Secret contact",
+    )
     return sample
 
 
@@ -107,6 +115,7 @@ SECRETS = [
     "Secret notification",
     "Secret Indicator",
     "Secret lesson",
+    "Secret contact",
 ]
 
 
