@@ -8,7 +8,16 @@ from django.utils.translation import ngettext
 
 from core.models import Membership, Workspace
 from governance import selectors
-from governance.models import ContactPerson, PartnerKind, PartnerOrganisation, PartnerRole
+from governance.models import (
+    ContactPerson,
+    Decision,
+    DecisionStatus,
+    GovernanceBody,
+    Meeting,
+    PartnerKind,
+    PartnerOrganisation,
+    PartnerRole,
+)
 
 
 class PartnerOrganisationForm(forms.Form):
@@ -110,3 +119,74 @@ def initial_from(instance: Any, names: Any) -> dict[str, Any]:
         value = getattr(instance, name)
         initial[name] = list(value.all()) if field.many_to_many else value
     return initial
+
+
+def scoped_choice(label: Any, *, multiple: bool = False, required: bool = False) -> Any:
+    """A related-object field whose choices the form's ``__init__`` fills from a scoped
+    selector (declared empty: a form class never queries outside a workspace scope)."""
+    field_class = forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField
+    widget = forms.CheckboxSelectMultiple if multiple else None
+    return field_class(
+        label=label, queryset=None, to_field_name="uuid", required=required, widget=widget
+    )
+
+
+def _member_label(m: Membership) -> str:
+    return f"{m.user.display_name} · {m.get_role_display()}"
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A ModelForm for the fields; the related fields' choices come in ``choices``. Its
+    ``save()`` is never called: views pass ``cleaned_data`` to a service."""
+
+    def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in choices.items():
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            field.queryset = queryset
+            if queryset.model is Membership:
+                field.label_from_instance = _member_label  # type: ignore[assignment,method-assign]
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class GovernanceBodyForm(ScopedModelForm):
+    members = scoped_choice(_("Members"), multiple=True)
+    organisations = scoped_choice(_("Organisations represented"), multiple=True)
+
+    class Meta:
+        model = GovernanceBody
+        fields = ["name", "kind", "mandate", "members", "organisations"]
+        widgets = {"mandate": forms.Textarea(attrs={"rows": 3})}
+
+
+class MeetingForm(ScopedModelForm):
+    attendees = scoped_choice(_("Attendees"), multiple=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "title", "agenda", "attendees", "other_attendees", "minutes"]
+        widgets = {
+            "held_on": DATE,
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "other_attendees": forms.Textarea(attrs={"rows": 2}),
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+        }
+
+
+class DecisionForm(ScopedModelForm):
+    owner = scoped_choice(_("Person in charge"))
+    objectives = scoped_choice(_("Objectives"), multiple=True)
+    actions = scoped_choice(_("Actions"), multiple=True)
+
+    class Meta:
+        model = Decision
+        fields = ["text", "owner", "due_date", "status", "objectives", "actions"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "due_date": DATE}
+
+
+class DecisionFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *DecisionStatus.choices], required=False
+    )

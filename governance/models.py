@@ -157,3 +157,123 @@ class ContactPerson(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+# --- Governance bodies, meetings, decisions ------------------------------------------------------
+
+
+class BodyKind(models.TextChoices):
+    STEERING = "steering", _("Steering committee")
+    TECHNICAL = "technical", _("Technical committee")
+    WORKING_GROUP = "working_group", _("Working group")
+    OTHER = "other", _("Other body")
+
+
+class GovernanceBody(WorkspaceOwned):
+    """A body that steers or runs the project: steering committee, technical committee..."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="bodies")
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=16, choices=BodyKind.choices)
+    mandate = models.TextField(
+        _("mandate"), blank=True, help_text=_("What it decides or prepares.")
+    )
+    members = models.ManyToManyField(
+        Membership, verbose_name=_("members"), blank=True, related_name="+"
+    )
+    organisations = models.ManyToManyField(
+        PartnerOrganisation,
+        verbose_name=_("organisations represented"),
+        blank=True,
+        related_name="bodies",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("governance body")
+        verbose_name_plural = _("governance bodies")
+        base_manager_name = "unscoped_objects"
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=BodyKind.values), name="body_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(WorkspaceOwned):
+    """A meeting of a body: its agenda, who attended, the minutes (Markdown, sanitised)."""
+
+    body = models.ForeignKey(GovernanceBody, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    attendees = models.ManyToManyField(
+        Membership, verbose_name=_("attendees"), blank=True, related_name="+"
+    )
+    other_attendees = models.TextField(
+        _("other attendees"), blank=True, help_text=_("People without an account, one a line.")
+    )
+    minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown."))
+    minutes_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        base_manager_name = "unscoped_objects"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or str(self.body)
+
+
+class DecisionStatus(models.TextChoices):
+    OPEN = "open", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Decision(WorkspaceOwned):
+    """A decision taken in a meeting, followed in the project's decisions register."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"))
+    owner = models.ForeignKey(
+        Membership,
+        verbose_name=_("person in charge"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
+    )
+    # The plan lives in higher apps (tracer, mix): linked by name, never imported here.
+    objectives = models.ManyToManyField(
+        "tracer.Objective", verbose_name=_("objectives"), blank=True, related_name="decisions"
+    )
+    actions = models.ManyToManyField(
+        "mix.Action", verbose_name=_("actions"), blank=True, related_name="decisions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        base_manager_name = "unscoped_objects"
+        ordering = ["-meeting__held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=DecisionStatus.values), name="decision_status_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

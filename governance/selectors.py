@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from core.models import Membership, Workspace
 from core.roles import Role
-from governance.models import ContactPerson, PartnerOrganisation
+from governance.models import ContactPerson, Decision, GovernanceBody, Meeting, PartnerOrganisation
 from territories.models import Project
 from territories.selectors import visible_projects
 
@@ -130,4 +130,87 @@ def partner_actions(*, organisation: PartnerOrganisation, membership: Membership
         .distinct()
         .select_related("project", "lead_partner")
         .order_by("project__name", "title", "id")
+    )
+
+
+# --- Bodies, meetings, decisions -----------------------------------------------------------------
+
+
+def _count(model: Any, relation: str) -> Any:
+    """``COUNT`` of one relation of the row as a correlated subquery (no join multiplication)."""
+    inner = (
+        model.objects.filter(pk=OuterRef("pk"))
+        .annotate(n=Count(relation, distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
+
+
+def body_list(*, project: Project) -> QuerySet[GovernanceBody]:
+    last = Meeting.objects.filter(body=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+    return (
+        GovernanceBody.objects.filter(project=project)
+        .annotate(
+            member_count=_count(GovernanceBody, "members"),
+            meeting_count=_count(GovernanceBody, "meetings"),
+            last_meeting=Subquery(last),
+        )
+        .prefetch_related("organisations")
+        .order_by("name", "id")
+    )
+
+
+def body_get(*, membership: Membership, uuid: Any) -> GovernanceBody | None:
+    """A body of a project the member sees (partners: shared projects only)."""
+    return (
+        GovernanceBody.objects.filter(
+            uuid=uuid, project__in=visible_projects(membership=membership)
+        )
+        .select_related("project")
+        .prefetch_related("members__user", "organisations")
+        .first()
+    )
+
+
+def meeting_list(*, body: GovernanceBody) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(body=body)
+        .annotate(
+            attendee_count=_count(Meeting, "attendees"),
+            decision_count=_count(Meeting, "decisions"),
+        )
+        .order_by("-held_on", "-id")
+    )
+
+
+def meeting_get(*, membership: Membership, uuid: Any) -> Meeting | None:
+    return (
+        Meeting.objects.filter(uuid=uuid, body__project__in=visible_projects(membership=membership))
+        .select_related("body__project")
+        .prefetch_related("attendees__user")
+        .first()
+    )
+
+
+def decision_list(
+    *, project: Project, status: str = "", meeting: Meeting | None = None
+) -> QuerySet[Decision]:
+    qs = Decision.objects.filter(project=project)
+    if status:
+        qs = qs.filter(status=status)
+    if meeting is not None:
+        qs = qs.filter(meeting=meeting)
+    return (
+        qs.select_related("meeting__body", "owner__user")
+        .prefetch_related("objectives", "actions")
+        .order_by("-meeting__held_on", "-id")
+    )
+
+
+def decision_get(*, membership: Membership, uuid: Any) -> Decision | None:
+    return (
+        Decision.objects.filter(uuid=uuid, project__in=visible_projects(membership=membership))
+        .select_related("meeting__body__project", "owner__user")
+        .prefetch_related("objectives", "actions")
+        .first()
     )

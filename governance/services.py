@@ -11,10 +11,19 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.markup import render_markdown
 from core.models import Membership, User, Workspace
 from core.tenancy import WorkspaceOwned, assert_same_workspace
 from core.uploads import IMAGE_TYPES, validate_upload
-from governance.models import ContactPerson, PartnerKind, PartnerOrganisation, PartnerRole
+from governance.models import (
+    ContactPerson,
+    Decision,
+    GovernanceBody,
+    Meeting,
+    PartnerKind,
+    PartnerOrganisation,
+    PartnerRole,
+)
 from territories.models import Project
 
 
@@ -211,10 +220,85 @@ def contact_person_save(
     """Create (no ``contact``) or update a contact person of ``organisation``."""
     assert_same_workspace(workspace, organisation, contact, data.get("membership"))
     contact = contact or ContactPerson(workspace=workspace, organisation=organisation)
-    return _write(contact, data)  # type: ignore[no-any-return]
+    return _write(contact, data)
 
 
 @transaction.atomic
 def contact_person_delete(*, actor: User, workspace: Workspace, contact: ContactPerson) -> None:
     assert_same_workspace(workspace, contact)
     contact.delete()
+
+
+# --- Bodies, meetings, decisions -----------------------------------------------------------------
+
+
+@transaction.atomic
+def governance_body_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    project: Project,
+    body: GovernanceBody | None = None,
+    **data: Any,
+) -> GovernanceBody:
+    """Create (no ``body``) or update a governance body of ``project``."""
+    assert_same_workspace(
+        workspace, project, body, *data.get("members", ()), *data.get("organisations", ())
+    )
+    body = body or GovernanceBody(workspace=workspace, project=project)
+    return _write(body, data, m2m=["members", "organisations"])
+
+
+@transaction.atomic
+def governance_body_delete(*, actor: User, workspace: Workspace, body: GovernanceBody) -> None:
+    """Delete a body with its meetings and their decisions."""
+    assert_same_workspace(workspace, body)
+    body.delete()
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    body: GovernanceBody,
+    meeting: Meeting | None = None,
+    **data: Any,
+) -> Meeting:
+    """Create or update a meeting; the minutes are kept as Markdown and as sanitised HTML."""
+    assert_same_workspace(workspace, body, meeting, *data.get("attendees", ()))
+    meeting = meeting or Meeting(workspace=workspace, body=body)
+    if "minutes" in data:
+        data["minutes_html"] = render_markdown(data["minutes"]) if data["minutes"] else ""
+    return _write(meeting, data, m2m=["attendees"])
+
+
+@transaction.atomic
+def meeting_delete(*, actor: User, workspace: Workspace, meeting: Meeting) -> None:
+    assert_same_workspace(workspace, meeting)
+    meeting.delete()
+
+
+@transaction.atomic
+def decision_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    meeting: Meeting,
+    decision: Decision | None = None,
+    **data: Any,
+) -> Decision:
+    """Create or update a decision; the objectives and actions it concerns are the project's."""
+    project_id = meeting.body.project_id
+    linked = [*data.get("objectives", ()), *data.get("actions", ())]
+    assert_same_workspace(workspace, meeting, decision, data.get("owner"), *linked)
+    if any(item.project_id != project_id for item in linked):
+        raise ValidationError(_("Link only objectives and actions of this project."))
+    decision = decision or Decision(workspace=workspace, meeting=meeting, project_id=project_id)
+    return _write(decision, data, m2m=["objectives", "actions"])
+
+
+@transaction.atomic
+def decision_delete(*, actor: User, workspace: Workspace, decision: Decision) -> None:
+    assert_same_workspace(workspace, decision)
+    decision.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance import views
+from governance import views, views_bodies
 
 # Included under /w/<slug:workspace_slug>/
 urlpatterns = [
@@ -14,4 +14,34 @@ urlpatterns = [
     path("contacts/<uuid:contact_uuid>/delete/", views.contact_delete, name="contact_delete"),
     path("partners/<uuid:partner_uuid>/delete/", views.partner_delete, name="partner_delete"),
     path("projects/<uuid:project_uuid>/sharing/", views.project_sharing, name="project_sharing"),
+]
+
+urlpatterns += [
+    path("projects/<uuid:project_uuid>/bodies/", views_bodies.body_list, name="body_list"),
+    path("projects/<uuid:project_uuid>/bodies/new/", views_bodies.body_create, name="body_create"),
+    path("bodies/<uuid:body_uuid>/", views_bodies.body_detail, name="body_detail"),
+    path("bodies/<uuid:body_uuid>/edit/", views_bodies.body_edit, name="body_edit"),
+    path("bodies/<uuid:body_uuid>/delete/", views_bodies.body_delete, name="body_delete"),
+    path(
+        "bodies/<uuid:body_uuid>/meetings/new/", views_bodies.meeting_create, name="meeting_create"
+    ),
+    path("meetings/<uuid:meeting_uuid>/", views_bodies.meeting_detail, name="meeting_detail"),
+    path("meetings/<uuid:meeting_uuid>/edit/", views_bodies.meeting_edit, name="meeting_edit"),
+    path(
+        "meetings/<uuid:meeting_uuid>/delete/", views_bodies.meeting_delete, name="meeting_delete"
+    ),
+    path(
+        "meetings/<uuid:meeting_uuid>/decisions/new/",
+        views_bodies.decision_create,
+        name="decision_create",
+    ),
+    path("decisions/<uuid:decision_uuid>/edit/", views_bodies.decision_edit, name="decision_edit"),
+    path(
+        "decisions/<uuid:decision_uuid>/delete/",
+        views_bodies.decision_delete,
+        name="decision_delete",
+    ),
+    path(
+        "projects/<uuid:project_uuid>/decisions/", views_bodies.decision_list, name="decision_list"
+    ),
 ]

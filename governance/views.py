@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -176,7 +177,9 @@ def partner_detail(
 
 
 @require_action("partner_org.view")
-def partner_logo(request: WorkspaceRequest, workspace_slug: str, partner_uuid: Any) -> HttpResponse:
+def partner_logo(
+    request: WorkspaceRequest, workspace_slug: str, partner_uuid: Any
+) -> HttpResponseBase:
     """The logo, to members only (files are never on a public URL)."""
     organisation = _organisation_or_404(request, partner_uuid)
     if not organisation.logo:

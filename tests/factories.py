@@ -11,7 +11,7 @@ from core.markup import render_markdown
 from core.models import Invitation, Membership, Notification, User, Workspace
 from core.roles import Role
 from evaluation.models import Indicator, Lesson, Measurement
-from governance.models import ContactPerson, PartnerOrganisation
+from governance.models import ContactPerson, Decision, GovernanceBody, Meeting, PartnerOrganisation
 from mix.models import Action, Comment, MixFamily
 from territories.models import Cycle, Project, Territory, TerritoryKind
 from tracer.models import Objective, TracerStage
@@ -207,3 +207,32 @@ class LessonFactory(UnscopedFactory):
     cycle = factory.LazyAttribute(lambda o: Cycle.unscoped_objects.get(project=o.project, number=1))
     learned = factory.Sequence(lambda n: f"Lesson {n}")
     policy = "tourism"
+
+
+class GovernanceBodyFactory(UnscopedFactory):
+    class Meta:
+        model = GovernanceBody
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    name = factory.Sequence(lambda n: f"Committee {n}")
+    kind = "steering"
+
+
+class MeetingFactory(UnscopedFactory):
+    class Meta:
+        model = Meeting
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    body = factory.SubFactory(GovernanceBodyFactory, workspace=factory.SelfAttribute("..workspace"))
+    held_on = dt.date(2026, 3, 1)
+
+
+class DecisionFactory(UnscopedFactory):
+    class Meta:
+        model = Decision
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    meeting = factory.SubFactory(MeetingFactory, workspace=factory.SelfAttribute("..workspace"))
+    project = factory.SelfAttribute("meeting.body.project")
+    text = factory.Sequence(lambda n: f"Decision {n}")

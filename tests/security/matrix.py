@@ -137,6 +137,20 @@ WORKSPACE_URLS: dict[str, Row] = {
         method="POST", min_role=Role.EDITOR, hidden_from_partner=True, data={"status": "sent"}
     ),
     "lesson_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    # Governance bodies, meetings, decisions (the sample project is not shared with the partner).
+    "body_list": Row(hidden_from_partner=True),
+    "body_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "body_detail": Row(hidden_from_partner=True),
+    "body_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "body_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "meeting_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "meeting_detail": Row(hidden_from_partner=True),
+    "meeting_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "meeting_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "decision_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "decision_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "decision_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "decision_list": Row(hidden_from_partner=True),
 }
 
 # Anyone, signed in or not.

@@ -13,7 +13,15 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.roles import Role
-from tests.factories import PNG, ContactPersonFactory, InvitationFactory, NotificationFactory
+from tests.factories import (
+    PNG,
+    ContactPersonFactory,
+    DecisionFactory,
+    GovernanceBodyFactory,
+    InvitationFactory,
+    MeetingFactory,
+    NotificationFactory,
+)
 from tests.security.matrix import LOGIN_ONLY, PUBLIC, WORKSPACE_URLS
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +72,9 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         "notification_uuid": lambda: sample["notification"].uuid,
         "partner_uuid": lambda: sample["organisation"].uuid,
         "contact_uuid": lambda: sample["contact"].uuid,
+        "body_uuid": lambda: sample["body"].uuid,
+        "meeting_uuid": lambda: sample["meeting"].uuid,
+        "decision_uuid": lambda: sample["decision"].uuid,
         "indicator_uuid": lambda: sample["indicator"].uuid,
         "lesson_uuid": lambda: sample["lesson"].uuid,
         "name": lambda: "title",
@@ -94,6 +105,13 @@ def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         organisation=sample["organisation"],
         full_name="Secret contact",
     )
+    sample["body"] = GovernanceBodyFactory(
+        workspace=personas.workspace, project=sample["project"], name="Secret Steering"
+    )
+    sample["meeting"] = MeetingFactory(workspace=personas.workspace, body=sample["body"])
+    sample["decision"] = DecisionFactory(
+        workspace=personas.workspace, meeting=sample["meeting"], text="Secret decision"
+    )
     return sample
 
 
@@ -116,6 +134,8 @@ SECRETS = [
     "Secret Indicator",
     "Secret lesson",
     "Secret contact",
+    "Secret Steering",
+    "Secret decision",
 ]
 
 
