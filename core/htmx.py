@@ -61,20 +61,23 @@ def handle_form(
     success_url: Any,
     context: dict[str, Any] | None = None,
     success_message: str = "",
+    partial: str = "form",
+    form_name: str = "form",
 ) -> HttpResponse:
     """The one way our pages process a form.
 
     GET renders the page. A POST that validates calls ``save(cleaned_data)`` (a service) and
     redirects to ``success_url(result)``; a ``ValidationError`` from the service lands on the
     form. An invalid POST answers 422 with the ``form`` fragment (the whole page without HTMX),
-    keeping everything the user typed.
+    keeping everything the user typed. A page with several forms names the one posted
+    (``form_name`` in the context) and its fragment (``partial``).
     """
     from django.contrib import messages
     from django.core.exceptions import ValidationError
 
     from core.errors import Refused
 
-    context = {**(context or {}), "form": form}
+    context = {**(context or {}), form_name: form}
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -83,12 +86,14 @@ def handle_form(
                 _add_service_error(form, error)
             except Refused as refusal:  # e.g. a closed cycle: 409, the reason on the form
                 form.add_error(None, refusal.message)
-                return render_invalid(request, template, context, status=refusal.status)
+                return render_invalid(
+                    request, template, context, partial=partial, status=refusal.status
+                )
             else:
                 if success_message:
                     messages.success(request, success_message)
                 return redirect_after_success(request, success_url(result))
-        return render_invalid(request, template, context)
+        return render_invalid(request, template, context, partial=partial)
     return render_page(request, template, context)
 
 

@@ -12,11 +12,13 @@ from governance.models import (
     ContactPerson,
     Decision,
     DecisionStatus,
+    DeliverableKind,
     GovernanceBody,
     Meeting,
     PartnerKind,
     PartnerOrganisation,
     PartnerRole,
+    StepProgress,
 )
 
 
@@ -189,4 +191,29 @@ class DecisionForm(ScopedModelForm):
 class DecisionFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *DecisionStatus.choices], required=False
+    )
+
+
+class StepProgressForm(ScopedModelForm):
+    owner = scoped_choice(_("Person in charge"))
+
+    class Meta:
+        model = StepProgress
+        fields = ["status", "owner", "due_date", "notes"]
+        widgets = {"due_date": DATE, "notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class DeliverableForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=DeliverableKind.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF, image, office document, CSV or text; 10 MB at most."),
     )

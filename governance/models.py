@@ -277,3 +277,83 @@ class Decision(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+# --- The 10-step method tracker ------------------------------------------------------------------
+
+
+class StepStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class StepProgress(WorkspaceOwned):
+    """Where a project stands on one step of the method (no row yet: not started)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="method_progress")
+    step = models.ForeignKey(MethodStep, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.NOT_STARTED
+    )
+    owner = models.ForeignKey(
+        Membership,
+        verbose_name=_("person in charge"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("method step progress")
+        verbose_name_plural = _("method step progress")
+        base_manager_name = "unscoped_objects"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "step"], name="step_progress_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=StepStatus.values), name="step_progress_status_valid"
+            ),
+        ]
+
+
+class DeliverableKind(models.TextChoices):
+    NOTE = "note", _("Note")
+    LINK = "link", _("Link")
+    FILE = "file", _("File")
+
+
+class Deliverable(WorkspaceOwned):
+    """What a step produced: a note, a link or an uploaded file (served to members only)."""
+
+    progress = models.ForeignKey(
+        StepProgress, on_delete=models.CASCADE, related_name="deliverables"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=DeliverableKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("note"), blank=True)
+    url = models.URLField(_("link"), blank=True)
+    file = models.FileField(_("file"), upload_to=UploadPath("deliverables"), blank=True)
+    file_name = models.CharField(max_length=200, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+        base_manager_name = "unscoped_objects"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DeliverableKind.values), name="deliverable_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

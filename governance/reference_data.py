@@ -267,3 +267,80 @@ STEP_ROWS = [
     }
     for code, seq, number, en, fr, proposal, d_en, d_fr in STEPS
 ]
+
+# Guidance shown on each step of the method tracker: our own words, not Gollain's text.
+STEP_GUIDANCE = {
+    "method.s1.information": (
+        "Before any choice, organise what you know and what you need to know: who collects which "
+        "data, how often, and where partners find it. Start small (a shared folder, a monitoring "
+        "list) and make it a habit.",
+        "Avant tout choix, organisez ce que vous savez et ce qu'il vous faut savoir : qui "
+        "collecte quelles données, à quel rythme, et où les partenaires les trouvent. Commencez "
+        "petit (un dossier partagé, une liste de veille) et faites-en une habitude.",
+    ),
+    "method.s1.markets": (
+        "List the markets the territory competes on (companies, talent, visitors, students...) "
+        "and describe each: its size, how it moves, and what makes its customers choose a place.",
+        "Listez les marchés sur lesquels le territoire est en concurrence (entreprises, talents, "
+        "visiteurs, étudiants…) et décrivez chacun : sa taille, ses évolutions et ce qui fait "
+        "choisir un lieu à ses clients.",
+    ),
+    "method.s1.environment": (
+        "Look beyond the markets: economic, social, technological, environmental and regulatory "
+        "trends that open opportunities or bring threats over the next years.",
+        "Regardez au-delà des marchés : les tendances économiques, sociales, technologiques, "
+        "environnementales et réglementaires qui ouvrent des opportunités ou font peser des "
+        "menaces dans les années à venir.",
+    ),
+    "method.s1.competitive_position": (
+        "Compare the territory's offer with the rival territories your targets also consider. "
+        "Be honest about weaknesses: they tell you what to fix before you promote.",
+        "Comparez l'offre du territoire avec celle des territoires rivaux que vos cibles "
+        "envisagent aussi. Soyez lucides sur les faiblesses : elles disent quoi corriger avant "
+        "de promouvoir.",
+    ),
+    "method.s1.matching": (
+        "Map how your targets actually meet the territory: the channels, intermediaries, "
+        "prescribers and touchpoints, online and on site, and who owns each of them.",
+        "Cartographiez comment vos cibles rencontrent réellement le territoire : canaux, "
+        "intermédiaires, prescripteurs et points de contact, en ligne et sur place, et qui "
+        "tient chacun d'eux.",
+    ),
+    "method.s1.synthesis": (
+        "Bring the diagnosis together: strengths, weaknesses, opportunities, threats, and the "
+        "segments worth going after first. Share it with the partners before moving on.",
+        "Rassemblez le diagnostic : forces, faiblesses, opportunités, menaces, et les segments "
+        "à viser en priorité. Partagez-le avec les partenaires avant d'aller plus loin.",
+    ),
+    "method.s2.ambition": (
+        "Agree on where the territory wants to be in a few years, with figures you can check "
+        "later and the targets that matter most. An ambition the partners do not sign is a wish.",
+        "Mettez-vous d'accord sur la place que veut tenir le territoire dans quelques années, "
+        "avec des chiffres vérifiables et les cibles qui comptent le plus. Une ambition que les "
+        "partenaires ne signent pas reste un vœu.",
+    ),
+    "method.s2.promise": (
+        "Say what the territory promises to each target and why it can keep that promise. "
+        "If a shared brand helps, write its platform here.",
+        "Dites ce que le territoire promet à chaque cible et pourquoi il peut tenir cette "
+        "promesse. Si une marque partagée aide, rédigez ici sa plateforme.",
+    ),
+    "method.s3.action_plan": (
+        "Turn the choices into actions: for each target and TRACER stage, pick the families of "
+        "the mix, who leads, the budget and the dates. The action plan of this project is the "
+        "place to do it.",
+        "Traduisez les choix en actions : pour chaque cible et chaque étape TRACER, choisissez "
+        "les familles du mix, le pilote, le budget et les dates. Le plan d'actions du projet "
+        "est fait pour cela.",
+    ),
+    "method.s3.steering": (
+        "Run the plan, measure actions and their effects, review regularly with the steering "
+        "committee and feed what you learn into the next cycle and into other policies.",
+        "Conduisez le plan, mesurez les actions et leurs effets, faites le point régulièrement "
+        "avec le comité de pilotage et réinjectez les enseignements dans le cycle suivant et "
+        "dans les autres politiques.",
+    ),
+}
+
+for _row in STEP_ROWS:
+    _row["description_en"], _row["description_fr"] = STEP_GUIDANCE[str(_row["code"])]

@@ -6,6 +6,7 @@ counted here through their related names only, so governance imports nothing abo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -13,7 +14,18 @@ from django.db.models.functions import Coalesce
 
 from core.models import Membership, Workspace
 from core.roles import Role
-from governance.models import ContactPerson, Decision, GovernanceBody, Meeting, PartnerOrganisation
+from governance.models import (
+    ContactPerson,
+    Decision,
+    Deliverable,
+    GovernanceBody,
+    Meeting,
+    MethodSequence,
+    MethodStep,
+    PartnerOrganisation,
+    StepProgress,
+    StepStatus,
+)
 from territories.models import Project
 from territories.selectors import visible_projects
 
@@ -212,5 +224,80 @@ def decision_get(*, membership: Membership, uuid: Any) -> Decision | None:
         Decision.objects.filter(uuid=uuid, project__in=visible_projects(membership=membership))
         .select_related("meeting__body__project", "owner__user")
         .prefetch_related("objectives", "actions")
+        .first()
+    )
+
+
+# --- The method tracker --------------------------------------------------------------------------
+
+
+@dataclass
+class MethodPosition:
+    """The project's progress through the 10 steps, grouped by sequence."""
+
+    sequences: list[tuple[MethodSequence, list[tuple[MethodStep, StepProgress | None]]]]
+    total: int
+    done: int
+    in_progress: int
+    current: MethodStep | None  # the first step not done
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def method_position(*, project: Project) -> MethodPosition:
+    """Two queries whatever the number of deliverables."""
+    steps = list(MethodStep.objects.select_related("sequence").order_by("number"))
+    progress = {
+        p.step_id: p
+        for p in StepProgress.objects.filter(project=project)
+        .select_related("owner__user")
+        .annotate(deliverable_count=_count(StepProgress, "deliverables"))
+    }
+    sequences: dict[int, tuple[MethodSequence, list[Any]]] = {}
+    for step in steps:
+        sequences.setdefault(step.sequence_id, (step.sequence, []))[1].append(
+            (step, progress.get(step.pk))
+        )
+    statuses = [
+        progress[s.pk].status if s.pk in progress else StepStatus.NOT_STARTED for s in steps
+    ]
+    current = next(
+        (s for s, st in zip(steps, statuses, strict=True) if st != StepStatus.DONE), None
+    )
+    return MethodPosition(
+        sequences=list(sequences.values()),
+        total=len(steps),
+        done=statuses.count(StepStatus.DONE),
+        in_progress=statuses.count(StepStatus.IN_PROGRESS),
+        current=current,
+    )
+
+
+def method_step_get(*, number: int) -> MethodStep | None:
+    return MethodStep.objects.select_related("sequence").filter(number=number).first()
+
+
+def step_progress_get(*, project: Project, step: MethodStep) -> StepProgress | None:
+    return (
+        StepProgress.objects.filter(project=project, step=step)
+        .select_related("owner__user")
+        .first()
+    )
+
+
+def deliverable_list(*, progress: StepProgress | None) -> QuerySet[Deliverable]:
+    if progress is None:
+        return Deliverable.objects.none()
+    return Deliverable.objects.filter(progress=progress).select_related("created_by")
+
+
+def deliverable_get(*, membership: Membership, uuid: Any) -> Deliverable | None:
+    return (
+        Deliverable.objects.filter(
+            uuid=uuid, progress__project__in=visible_projects(membership=membership)
+        )
+        .select_related("progress__project", "progress__step")
         .first()
     )

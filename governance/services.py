@@ -18,11 +18,15 @@ from core.uploads import IMAGE_TYPES, validate_upload
 from governance.models import (
     ContactPerson,
     Decision,
+    Deliverable,
+    DeliverableKind,
     GovernanceBody,
     Meeting,
+    MethodStep,
     PartnerKind,
     PartnerOrganisation,
     PartnerRole,
+    StepProgress,
 )
 from territories.models import Project
 
@@ -302,3 +306,77 @@ def decision_save(
 def decision_delete(*, actor: User, workspace: Workspace, decision: Decision) -> None:
     assert_same_workspace(workspace, decision)
     decision.delete()
+
+
+# --- The method tracker --------------------------------------------------------------------------
+
+
+def _progress(workspace: Workspace, project: Project, step: MethodStep) -> StepProgress:
+    progress, _created = StepProgress.objects.get_or_create(
+        workspace=workspace, project=project, step=step
+    )
+    return progress
+
+
+@transaction.atomic
+def step_progress_save(
+    *, actor: User, workspace: Workspace, project: Project, step: MethodStep, **data: Any
+) -> StepProgress:
+    """Status, person in charge, due date and notes of one step of the method."""
+    assert_same_workspace(workspace, project, data.get("owner"))
+    return _write(_progress(workspace, project, step), data)
+
+
+@transaction.atomic
+def deliverable_add(
+    *,
+    actor: User,
+    workspace: Workspace,
+    project: Project,
+    step: MethodStep,
+    kind: str,
+    title: str,
+    text: str = "",
+    url: str = "",
+    file: Any = None,
+) -> Deliverable:
+    """A note, a link or a file (type, size and content checked) produced by a step."""
+    assert_same_workspace(workspace, project)
+    errors: dict[str, str] = {}
+    if kind == DeliverableKind.NOTE and not text.strip():
+        errors["text"] = _("Write the note.")
+    if kind == DeliverableKind.LINK and not url:
+        errors["url"] = _("Give the link.")
+    if kind == DeliverableKind.FILE:
+        if not file:
+            errors["file"] = _("Choose a file.")
+        else:
+            try:
+                validate_upload(file)
+            except ValidationError as error:
+                errors["file"] = " ".join(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    deliverable = Deliverable(
+        workspace=workspace,
+        progress=_progress(workspace, project, step),
+        kind=kind,
+        title=title.strip(),
+        text=text if kind == DeliverableKind.NOTE else "",
+        url=url if kind == DeliverableKind.LINK else "",
+        created_by=actor,
+    )
+    if kind == DeliverableKind.FILE:
+        deliverable.file = file
+        deliverable.file_name = file.name.rsplit("/", 1)[-1][:200]
+        deliverable.file_size = file.size
+    deliverable.full_clean(exclude=["workspace", "file"])
+    deliverable.save()
+    return deliverable
+
+
+@transaction.atomic
+def deliverable_delete(*, actor: User, workspace: Workspace, deliverable: Deliverable) -> None:
+    assert_same_workspace(workspace, deliverable)
+    _delete_file_on_commit(deliverable.file)
+    deliverable.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance import views, views_bodies
+from governance import views, views_bodies, views_method
 
 # Included under /w/<slug:workspace_slug>/
 urlpatterns = [
@@ -43,5 +43,31 @@ urlpatterns += [
     ),
     path(
         "projects/<uuid:project_uuid>/decisions/", views_bodies.decision_list, name="decision_list"
+    ),
+]
+
+urlpatterns += [
+    path(
+        "projects/<uuid:project_uuid>/method/", views_method.method_tracker, name="method_tracker"
+    ),
+    path(
+        "projects/<uuid:project_uuid>/method/<int:step_number>/",
+        views_method.method_step,
+        name="method_step",
+    ),
+    path(
+        "projects/<uuid:project_uuid>/method/<int:step_number>/deliverables/",
+        views_method.deliverable_create,
+        name="deliverable_create",
+    ),
+    path(
+        "deliverables/<uuid:deliverable_uuid>/file/",
+        views_method.deliverable_file,
+        name="deliverable_file",
+    ),
+    path(
+        "deliverables/<uuid:deliverable_uuid>/delete/",
+        views_method.deliverable_delete,
+        name="deliverable_delete",
     ),
 ]

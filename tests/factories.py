@@ -6,12 +6,22 @@ import datetime as dt
 from typing import Any
 
 import factory
+from django.core.files.base import ContentFile
 
 from core.markup import render_markdown
 from core.models import Invitation, Membership, Notification, User, Workspace
 from core.roles import Role
 from evaluation.models import Indicator, Lesson, Measurement
-from governance.models import ContactPerson, Decision, GovernanceBody, Meeting, PartnerOrganisation
+from governance.models import (
+    ContactPerson,
+    Decision,
+    Deliverable,
+    GovernanceBody,
+    Meeting,
+    MethodStep,
+    PartnerOrganisation,
+    StepProgress,
+)
 from mix.models import Action, Comment, MixFamily
 from territories.models import Cycle, Project, Territory, TerritoryKind
 from tracer.models import Objective, TracerStage
@@ -236,3 +246,30 @@ class DecisionFactory(UnscopedFactory):
     meeting = factory.SubFactory(MeetingFactory, workspace=factory.SelfAttribute("..workspace"))
     project = factory.SelfAttribute("meeting.body.project")
     text = factory.Sequence(lambda n: f"Decision {n}")
+
+
+class StepProgressFactory(UnscopedFactory):
+    class Meta:
+        model = StepProgress
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    step = factory.LazyFunction(lambda: MethodStep.objects.get(number=1))
+    status = "in_progress"
+
+
+class DeliverableFactory(UnscopedFactory):
+    """A PDF deliverable (its first bytes are a PDF's)."""
+
+    class Meta:
+        model = Deliverable
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    progress = factory.SubFactory(
+        StepProgressFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    kind = "file"
+    title = factory.Sequence(lambda n: f"Report {n}")
+    file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4 test", name="report.pdf"))
+    file_name = "report.pdf"
+    file_size = 13

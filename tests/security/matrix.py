@@ -151,6 +151,17 @@ WORKSPACE_URLS: dict[str, Row] = {
     "decision_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
     "decision_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
     "decision_list": Row(hidden_from_partner=True),
+    # The method tracker and its deliverables (files served to members who see the project).
+    "method_tracker": Row(hidden_from_partner=True),
+    "method_step": Row(hidden_from_partner=True),
+    "deliverable_create": Row(
+        method="POST",
+        min_role=Role.EDITOR,
+        hidden_from_partner=True,
+        data={"kind": "note", "title": "Notes", "text": "Hello"},
+    ),
+    "deliverable_file": Row(hidden_from_partner=True),
+    "deliverable_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
 }
 
 # Anyone, signed in or not.

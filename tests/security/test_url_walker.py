@@ -17,6 +17,7 @@ from tests.factories import (
     PNG,
     ContactPersonFactory,
     DecisionFactory,
+    DeliverableFactory,
     GovernanceBodyFactory,
     InvitationFactory,
     MeetingFactory,
@@ -75,6 +76,8 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         "body_uuid": lambda: sample["body"].uuid,
         "meeting_uuid": lambda: sample["meeting"].uuid,
         "decision_uuid": lambda: sample["decision"].uuid,
+        "deliverable_uuid": lambda: sample["deliverable"].uuid,
+        "step_number": lambda: 1,
         "indicator_uuid": lambda: sample["indicator"].uuid,
         "lesson_uuid": lambda: sample["lesson"].uuid,
         "name": lambda: "title",
@@ -112,6 +115,9 @@ def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
     sample["decision"] = DecisionFactory(
         workspace=personas.workspace, meeting=sample["meeting"], text="Secret decision"
     )
+    sample["deliverable"] = DeliverableFactory(
+        workspace=personas.workspace, progress__project=sample["project"], title="Secret report"
+    )
     return sample
 
 
@@ -136,6 +142,7 @@ SECRETS = [
     "Secret contact",
     "Secret Steering",
     "Secret decision",
+    "Secret report",
 ]
 
 
