@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from core.models import Membership, Workspace
 from governance import selectors
 from governance.models import (
+    MATURITY_MAX,
     ContactPerson,
     Decision,
     DecisionStatus,
@@ -217,3 +218,60 @@ class DeliverableForm(forms.Form):
         required=False,
         help_text=_("PDF, image, office document, CSV or text; 10 MB at most."),
     )
+
+
+SCORE_CHOICES = [("", _("Not assessed")), *[(str(n), str(n)) for n in range(MATURITY_MAX + 1)]]
+
+
+class MaturityForm(forms.Form):
+    """One score, justification and evidence per element and organisation sub-component."""
+
+    def __init__(self, *args: Any, rows: list[Any], **kwargs: Any) -> None:
+        initial = {}
+        for row in rows:
+            if row.score is not None:
+                initial[f"{row.key}-score"] = str(row.score.score)
+                initial[f"{row.key}-justification"] = row.score.justification
+                initial[f"{row.key}-evidence"] = row.score.evidence
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            label = row.item.label
+            self.fields[f"{row.key}-score"] = forms.ChoiceField(
+                label=_("Score of “%(item)s” (0 to 4)") % {"item": label},
+                choices=SCORE_CHOICES,
+                required=False,
+            )
+            self.fields[f"{row.key}-justification"] = forms.CharField(
+                label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+            self.fields[f"{row.key}-evidence"] = forms.CharField(
+                label=_("Evidence links"),
+                required=False,
+                help_text=_("One link a line."),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def bound_rows(self) -> list[tuple[Any, Any, Any, Any]]:
+        return [
+            (
+                row,
+                self[f"{row.key}-score"],
+                self[f"{row.key}-justification"],
+                self[f"{row.key}-evidence"],
+            )
+            for row in self.rows
+        ]
+
+    def scores(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        return [
+            {
+                "item": row.item,
+                "score": int(data[f"{row.key}-score"]) if data[f"{row.key}-score"] else None,
+                "justification": data[f"{row.key}-justification"],
+                "evidence": data[f"{row.key}-evidence"],
+            }
+            for row in self.rows
+        ]

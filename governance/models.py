@@ -16,10 +16,16 @@ class Element(ReferenceItem):
     """One of the 7 elements to master."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    advice_en = models.TextField(_("next steps when weak (English)"), blank=True)
+    advice_fr = models.TextField(_("next steps when weak (French)"), blank=True)
 
     class Meta(ReferenceItem.Meta):
         verbose_name = _("element")
         verbose_name_plural = _("elements")
+
+    @property
+    def advice(self) -> str:
+        return pick(self, "advice")
 
 
 class ElementComponent(ReferenceItem):
@@ -357,3 +363,70 @@ class Deliverable(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- The 7 elements maturity assessment ---------------------------------------------------------
+
+MATURITY_MAX = 4
+
+
+class MaturityAssessment(WorkspaceOwned):
+    """How well the project masters the 7 elements, once per cycle."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assessments")
+    cycle = models.OneToOneField(
+        "territories.Cycle", on_delete=models.CASCADE, related_name="assessment"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("maturity assessment")
+        verbose_name_plural = _("maturity assessments")
+        base_manager_name = "unscoped_objects"
+
+
+class MaturityScore(WorkspaceOwned):
+    """The 0-4 score of one element or one organisation sub-component, with its reasons."""
+
+    assessment = models.ForeignKey(
+        MaturityAssessment, on_delete=models.CASCADE, related_name="scores"
+    )
+    element = models.ForeignKey(
+        Element, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    component = models.ForeignKey(
+        ElementComponent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    justification = models.TextField(_("justification"), blank=True)
+    evidence = models.TextField(_("evidence links"), blank=True, help_text=_("One link a line."))
+
+    class Meta:
+        verbose_name = _("maturity score")
+        verbose_name_plural = _("maturity scores")
+        base_manager_name = "unscoped_objects"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__lte=MATURITY_MAX), name="maturity_score_range"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(element__isnull=False, component__isnull=True)
+                    | models.Q(element__isnull=True, component__isnull=False)
+                ),
+                name="maturity_score_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "element"], name="maturity_score_element_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "component"], name="maturity_score_component_unique"
+            ),
+        ]
+
+    @property
+    def evidence_links(self) -> list[str]:
+        return [line.strip() for line in self.evidence.splitlines() if line.strip()]

@@ -344,3 +344,59 @@ STEP_GUIDANCE = {
 
 for _row in STEP_ROWS:
     _row["description_en"], _row["description_fr"] = STEP_GUIDANCE[str(_row["code"])]
+
+# Next steps suggested for the weakest elements of a maturity assessment: our own words.
+ELEMENT_ADVICE = {
+    "element.organisation": (
+        "Give the project a steering committee that meets on a calendar, one person who runs "
+        "it day to day, a shared place for information, and write down who pays for what.",
+        "Dotez la démarche d'un comité de pilotage qui se réunit selon un calendrier, d'une "
+        "personne qui l'anime au quotidien, d'un lieu partagé pour l'information, et écrivez "
+        "qui finance quoi.",
+    ),
+    "element.local_ownership": (
+        "Plan two or three events with residents and local actors this cycle (a public meeting, "
+        "a workshop, a survey) and tell them what came of their input.",
+        "Prévoyez deux ou trois rendez-vous avec les habitants et les acteurs locaux dans ce "
+        "cycle (réunion publique, atelier, enquête) et dites-leur ce qu'il est advenu de leurs "
+        "contributions.",
+    ),
+    "element.method": (
+        "Take the method tracker step by step: name a person in charge and a date for the next "
+        "step not done, and attach what each finished step produced.",
+        "Suivez la méthode étape par étape : nommez un responsable et une date pour la prochaine "
+        "étape non terminée, et joignez ce que chaque étape achevée a produit.",
+    ),
+    "element.mix": (
+        "Look at the TRACER x mix matrix for empty families and stages: add actions beyond "
+        "promotion (welcome, offer, partnerships, ambassadors).",
+        "Repérez dans la matrice TRACER x mix les familles et les étapes vides : ajoutez des "
+        "actions au-delà de la promotion (accueil, offre, partenariats, ambassadeurs).",
+    ),
+    "element.evaluation": (
+        "Give every objective at least one indicator with a baseline and a target, and record "
+        "values at the planned frequency.",
+        "Donnez à chaque objectif au moins un indicateur avec une valeur de départ et une "
+        "cible, et saisissez les valeurs au rythme prévu.",
+    ),
+    "element.feedback": (
+        "After each evaluation, write down the lessons and send each to the policy it concerns "
+        "(urbanism, housing, economy...); follow them until they are acted on.",
+        "Après chaque évaluation, notez les enseignements et adressez chacun à la politique "
+        "concernée (urbanisme, habitat, économie…) ; suivez-les jusqu'à leur prise en compte.",
+    ),
+    "element.new_actors": (
+        "Before closing the cycle, list the organisations and people missing around the table "
+        "and invite them to the next one.",
+        "Avant de clore le cycle, listez les organisations et les personnes qui manquent autour "
+        "de la table et invitez-les pour le suivant.",
+    ),
+}
+
+# Loaded by a later data migration than ELEMENTS (the fields came later): same order, so the
+# positions stay the same.
+ELEMENT_ADVICE_ROWS = [
+    {"code": e["code"], "advice_en": ELEMENT_ADVICE[str(e["code"])][0],
+     "advice_fr": ELEMENT_ADVICE[str(e["code"])][1]}
+    for e in ELEMENTS
+]  # fmt: skip

@@ -18,7 +18,10 @@ from governance.models import (
     ContactPerson,
     Decision,
     Deliverable,
+    Element,
+    ElementComponent,
     GovernanceBody,
+    MaturityScore,
     Meeting,
     MethodSequence,
     MethodStep,
@@ -26,7 +29,7 @@ from governance.models import (
     StepProgress,
     StepStatus,
 )
-from territories.models import Project
+from territories.models import Cycle, Project
 from territories.selectors import visible_projects
 
 
@@ -301,3 +304,97 @@ def deliverable_get(*, membership: Membership, uuid: Any) -> Deliverable | None:
         .select_related("progress__project", "progress__step")
         .first()
     )
+
+
+# --- The 7 elements maturity assessment ----------------------------------------------------------
+
+
+@dataclass
+class MaturityRow:
+    """One element (or organisation sub-component) with its score now and in the cycle before."""
+
+    item: Element | ElementComponent
+    is_component: bool
+    score: MaturityScore | None
+    previous: MaturityScore | None
+
+    @property
+    def delta(self) -> int | None:
+        if self.score is None or self.previous is None:
+            return None
+        return self.score.score - self.previous.score
+
+    @property
+    def key(self) -> str:
+        return self.item.code.replace(".", "_")
+
+
+@dataclass
+class MaturityComparison:
+    cycle: Cycle
+    previous_cycle: Cycle | None
+    rows: list[MaturityRow]
+
+    @property
+    def elements(self) -> list[MaturityRow]:
+        return [row for row in self.rows if not row.is_component]
+
+    @property
+    def weakest(self) -> list[MaturityRow]:
+        """The scored elements at the lowest score, when it is below 3 (good enough)."""
+        scored = [row for row in self.elements if row.score is not None]
+        if not scored:
+            return []
+        low = min(row.score.score for row in scored if row.score is not None)
+        return [
+            row for row in scored if row.score is not None and row.score.score == low and low < 3
+        ]
+
+    @property
+    def is_filled(self) -> bool:
+        return any(row.score is not None for row in self.rows)
+
+
+def previous_cycle(*, cycle: Cycle) -> Cycle | None:
+    return (
+        Cycle.objects.filter(project_id=cycle.project_id, number__lt=cycle.number)
+        .order_by("-number")
+        .first()
+    )
+
+
+def maturity_comparison(*, cycle: Cycle) -> MaturityComparison:
+    """The scores of ``cycle`` beside those of the cycle before it; four queries."""
+    before = previous_cycle(cycle=cycle)
+    cycles = [cycle.pk] + ([before.pk] if before else [])
+    now: dict[tuple[str, int], MaturityScore] = {}
+    then: dict[tuple[str, int], MaturityScore] = {}
+    for score in MaturityScore.objects.filter(assessment__cycle_id__in=cycles).select_related(
+        "assessment"
+    ):
+        key = ("c", score.component_id) if score.component_id else ("e", score.element_id)
+        (now if score.assessment.cycle_id == cycle.pk else then)[key] = score
+    rows = []
+    for element in Element.objects.prefetch_related("components").order_by("number"):
+        rows.append(
+            MaturityRow(element, False, now.get(("e", element.pk)), then.get(("e", element.pk)))
+        )
+        for component in element.components.all():
+            key = ("c", component.pk)
+            rows.append(MaturityRow(component, True, now.get(key), then.get(key)))
+    return MaturityComparison(cycle=cycle, previous_cycle=before, rows=rows)
+
+
+def cycle_get(*, project: Project, number: Any) -> Cycle | None:
+    """A cycle of ``project`` by its number; the current one when ``number`` is empty."""
+    if not number:
+        cycles = Cycle.objects.filter(project=project).order_by("-number")
+        return cycles.filter(status="open").first() or cycles.first()
+    try:
+        return Cycle.objects.filter(project=project, number=int(number)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def cycle_list(*, project: Project) -> QuerySet[Cycle]:
+    return Cycle.objects.filter(project=project).order_by("number")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,11 +17,15 @@ from core.models import Membership, User, Workspace
 from core.tenancy import WorkspaceOwned, assert_same_workspace
 from core.uploads import IMAGE_TYPES, validate_upload
 from governance.models import (
+    MATURITY_MAX,
     ContactPerson,
     Decision,
     Deliverable,
     DeliverableKind,
+    ElementComponent,
     GovernanceBody,
+    MaturityAssessment,
+    MaturityScore,
     Meeting,
     MethodStep,
     PartnerKind,
@@ -28,7 +33,8 @@ from governance.models import (
     PartnerRole,
     StepProgress,
 )
-from territories.models import Project
+from territories.models import Cycle, Project
+from territories.services import assert_cycle_open
 
 
 def _write(instance: WorkspaceOwned, data: dict[str, Any], *, m2m: Iterable[str] = ()) -> Any:
@@ -380,3 +386,70 @@ def deliverable_delete(*, actor: User, workspace: Workspace, deliverable: Delive
     assert_same_workspace(workspace, deliverable)
     _delete_file_on_commit(deliverable.file)
     deliverable.delete()
+
+
+# --- The 7 elements maturity assessment ----------------------------------------------------------
+
+
+def _check_links(text: str) -> str:
+    validate = URLValidator(schemes=["http", "https"])
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        try:
+            validate(line)
+        except ValidationError as error:
+            raise ValidationError(
+                _("“%(line)s” is not a web address (http:// or https://).") % {"line": line[:80]}
+            ) from error
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def maturity_assessment_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    cycle: Cycle,
+    scores: Iterable[dict[str, Any]],
+) -> MaturityAssessment:
+    """Score the 7 elements and the organisation's sub-components for ``cycle`` (open only).
+
+    ``scores``: dicts with ``item`` (an Element or ElementComponent), ``score`` (0-4 or None to
+    clear), ``justification`` and ``evidence`` (links, one a line).
+    """
+    assert_same_workspace(workspace, cycle)
+    assert_cycle_open(cycle)
+    assessment, _created = MaturityAssessment.objects.get_or_create(
+        workspace=workspace, cycle=cycle, defaults={"project_id": cycle.project_id}
+    )
+    errors: dict[str, list[str]] = {}
+    for entry in scores:
+        item = entry["item"]
+        target: dict[str, Any] = (
+            {"component": item} if isinstance(item, ElementComponent) else {"element": item}
+        )
+        if entry.get("score") is None:
+            MaturityScore.objects.filter(assessment=assessment, **target).delete()
+            continue
+        try:
+            evidence = _check_links(entry.get("evidence", ""))
+        except ValidationError as error:
+            errors[f"{item.code.replace('.', '_')}-evidence"] = error.messages
+            continue
+        if not 0 <= entry["score"] <= MATURITY_MAX:
+            raise ValidationError(_("A score goes from 0 to 4."))
+        MaturityScore.objects.update_or_create(
+            assessment=assessment,
+            **target,
+            defaults={
+                "workspace": workspace,
+                "score": entry["score"],
+                "justification": entry.get("justification", ""),
+                "evidence": evidence,
+            },
+        )
+    if errors:
+        raise ValidationError(errors)
+    assessment.updated_by = actor
+    assessment.save()
+    return assessment

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance import views, views_bodies, views_method
+from governance import views, views_bodies, views_maturity, views_method
 
 # Included under /w/<slug:workspace_slug>/
 urlpatterns = [
@@ -69,5 +69,14 @@ urlpatterns += [
         "deliverables/<uuid:deliverable_uuid>/delete/",
         views_method.deliverable_delete,
         name="deliverable_delete",
+    ),
+]
+
+urlpatterns += [
+    path("projects/<uuid:project_uuid>/maturity/", views_maturity.maturity, name="maturity"),
+    path(
+        "projects/<uuid:project_uuid>/maturity/edit/",
+        views_maturity.maturity_edit,
+        name="maturity_edit",
     ),
 ]

@@ -162,6 +162,8 @@ WORKSPACE_URLS: dict[str, Row] = {
     ),
     "deliverable_file": Row(hidden_from_partner=True),
     "deliverable_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "maturity": Row(hidden_from_partner=True),
+    "maturity_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
 }
 
 # Anyone, signed in or not.
