@@ -11,11 +11,13 @@ from governance import selectors
 from governance.models import (
     MATURITY_MAX,
     ContactPerson,
+    Contribution,
     Decision,
     DecisionStatus,
     DeliverableKind,
     GovernanceBody,
     Meeting,
+    OwnershipEvent,
     PartnerKind,
     PartnerOrganisation,
     PartnerRole,
@@ -275,3 +277,18 @@ class MaturityForm(forms.Form):
             }
             for row in self.rows
         ]
+
+
+class ContributionForm(ScopedModelForm):
+    partner = scoped_choice(_("Partner organisation"), required=True)
+
+    class Meta:
+        model = Contribution
+        fields = ["partner", "amount", "days", "note"]
+
+
+class OwnershipEventForm(forms.ModelForm):
+    class Meta:
+        model = OwnershipEvent
+        fields = ["kind", "held_on", "title", "audience", "participants", "outcomes"]
+        widgets = {"held_on": DATE, "outcomes": forms.Textarea(attrs={"rows": 4})}

@@ -430,3 +430,79 @@ class MaturityScore(WorkspaceOwned):
     @property
     def evidence_links(self) -> list[str]:
         return [line.strip() for line in self.evidence.splitlines() if line.strip()]
+
+
+# --- Pooled means and local ownership: records of a cycle ----------------------------------------
+
+
+class CycleRecord(WorkspaceOwned):
+    """Something recorded in one cycle of a project: read-only once the cycle is closed."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey("territories.Cycle", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+        base_manager_name = "unscoped_objects"
+
+
+class Contribution(CycleRecord):
+    """What a partner puts into the project in a cycle: money and days of work (in kind)."""
+
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("partner organisation"),
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    amount = models.DecimalField(_("money (€)"), max_digits=12, decimal_places=2, default=0)
+    days = models.DecimalField(_("in-kind days"), max_digits=7, decimal_places=1, default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta(CycleRecord.Meta):
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "partner"],
+                name="contribution_partner_unique",
+                violation_error_message=_("This partner already has a contribution in this cycle."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0) & models.Q(days__gte=0),
+                name="contribution_not_negative",
+                violation_error_message=_("Contributions cannot be negative."),
+            ),
+        ]
+
+
+class OwnershipKind(models.TextChoices):
+    CONSULTATION = "consultation", _("Consultation")
+    PUBLIC_MEETING = "public_meeting", _("Public meeting")
+    WORKSHOP = "workshop", _("Workshop")
+    CAMPAIGN = "campaign", _("Communication campaign to residents")
+    SURVEY = "survey", _("Survey")
+    OTHER = "other", _("Other")
+
+
+class OwnershipEvent(CycleRecord):
+    """An event that involves local actors and residents in the project (local ownership)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=OwnershipKind.choices)
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    audience = models.CharField(
+        _("audience"), max_length=200, blank=True, help_text=_("E.g. residents of the old town.")
+    )
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    outcomes = models.TextField(_("what came out"), blank=True)
+
+    class Meta(CycleRecord.Meta):
+        verbose_name = _("local ownership event")
+        verbose_name_plural = _("local ownership events")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OwnershipKind.values), name="ownership_kind_valid"
+            )
+        ]

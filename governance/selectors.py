@@ -7,15 +7,28 @@ counted here through their related names only, so governance imports nothing abo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from core.models import Membership, Workspace
 from core.roles import Role
 from governance.models import (
     ContactPerson,
+    Contribution,
     Decision,
     Deliverable,
     Element,
@@ -25,6 +38,8 @@ from governance.models import (
     Meeting,
     MethodSequence,
     MethodStep,
+    OwnershipEvent,
+    OwnershipKind,
     PartnerOrganisation,
     StepProgress,
     StepStatus,
@@ -398,3 +413,64 @@ def cycle_get(*, project: Project, number: Any) -> Cycle | None:
 
 def cycle_list(*, project: Project) -> QuerySet[Cycle]:
     return Cycle.objects.filter(project=project).order_by("number")
+
+
+# --- Pooled means and local ownership ------------------------------------------------------------
+
+
+def cycle_record_get(model: Any, *, membership: Membership, uuid: Any) -> Any:
+    """A contribution or an ownership event of a project the member sees, else None."""
+    return (
+        model.objects.filter(uuid=uuid, project__in=visible_projects(membership=membership))
+        .select_related("project", "cycle")
+        .first()
+    )
+
+
+def contribution_list(*, cycle: Cycle) -> QuerySet[Contribution]:
+    return (
+        Contribution.objects.filter(cycle=cycle)
+        .select_related("partner")
+        .order_by("partner__name", "id")
+    )
+
+
+def contribution_totals(*, cycle: Cycle) -> dict[str, Any]:
+    """Money and days pooled in ``cycle`` against the planned budget of its action plan."""
+    totals = Contribution.objects.filter(cycle=cycle).aggregate(
+        amount=Coalesce(Sum("amount"), Value(Decimal(0))),
+        days=Coalesce(Sum("days"), Value(Decimal(0))),
+        partners=Count("id"),
+    )
+    # The actions live in ``mix`` (a higher layer): reached through the project's related name.
+    planned = cycle.project.actions.filter(objective__cycle=cycle).aggregate(
+        planned=Coalesce(Sum("budget_planned"), Value(Decimal(0)))
+    )["planned"]
+    totals["planned"] = planned
+    totals["coverage"] = round(100 * totals["amount"] / planned) if planned else None
+    totals["gap"] = planned - totals["amount"]
+    return totals
+
+
+def ownership_list(*, cycle: Cycle) -> QuerySet[OwnershipEvent]:
+    return OwnershipEvent.objects.filter(cycle=cycle).order_by("-held_on", "-id")
+
+
+def ownership_totals(*, cycle: Cycle) -> dict[str, Any]:
+    """Events and participants of ``cycle``, overall and by kind (kinds with no event left out)."""
+    rows = (
+        OwnershipEvent.objects.filter(cycle=cycle)
+        .values("kind")
+        .annotate(events=Count("id"), participants=Sum("participants"))
+        .order_by("kind")
+    )
+    labels = dict(OwnershipKind.choices)
+    by_kind = [
+        {"kind": labels[r["kind"]], "events": r["events"], "participants": r["participants"]}
+        for r in rows
+    ]
+    return {
+        "events": sum(r["events"] for r in by_kind),
+        "participants": sum(r["participants"] for r in by_kind),
+        "by_kind": by_kind,
+    }

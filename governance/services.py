@@ -19,6 +19,7 @@ from core.uploads import IMAGE_TYPES, validate_upload
 from governance.models import (
     MATURITY_MAX,
     ContactPerson,
+    Contribution,
     Decision,
     Deliverable,
     DeliverableKind,
@@ -28,6 +29,7 @@ from governance.models import (
     MaturityScore,
     Meeting,
     MethodStep,
+    OwnershipEvent,
     PartnerKind,
     PartnerOrganisation,
     PartnerRole,
@@ -453,3 +455,66 @@ def maturity_assessment_save(
     assessment.updated_by = actor
     assessment.save()
     return assessment
+
+
+# --- Pooled means and local ownership ------------------------------------------------------------
+
+
+def _cycle_record_save(
+    model: Any, *, workspace: Workspace, cycle: Cycle, record: Any, data: dict[str, Any]
+) -> Any:
+    """Create (no ``record``) or update a record of ``cycle``; closed cycles refuse."""
+    assert_same_workspace(
+        workspace, cycle, record, *[v for v in data.values() if isinstance(v, WorkspaceOwned)]
+    )
+    assert_cycle_open(record.cycle if record is not None else cycle)
+    record = record or model(workspace=workspace, project_id=cycle.project_id, cycle=cycle)
+    return _write(record, data)
+
+
+def _cycle_record_delete(*, workspace: Workspace, record: Any) -> None:
+    assert_same_workspace(workspace, record)
+    assert_cycle_open(record.cycle)
+    record.delete()
+
+
+@transaction.atomic
+def contribution_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    cycle: Cycle,
+    contribution: Contribution | None = None,
+    **data: Any,
+) -> Contribution:
+    """A partner's money (€) and in-kind days for ``cycle``."""
+    saved: Contribution = _cycle_record_save(
+        Contribution, workspace=workspace, cycle=cycle, record=contribution, data=data
+    )
+    return saved
+
+
+@transaction.atomic
+def contribution_delete(*, actor: User, workspace: Workspace, contribution: Contribution) -> None:
+    _cycle_record_delete(workspace=workspace, record=contribution)
+
+
+@transaction.atomic
+def ownership_event_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    cycle: Cycle,
+    event: OwnershipEvent | None = None,
+    **data: Any,
+) -> OwnershipEvent:
+    """A consultation, public meeting, workshop, campaign or survey with local actors."""
+    saved: OwnershipEvent = _cycle_record_save(
+        OwnershipEvent, workspace=workspace, cycle=cycle, record=event, data=data
+    )
+    return saved
+
+
+@transaction.atomic
+def ownership_event_delete(*, actor: User, workspace: Workspace, event: OwnershipEvent) -> None:
+    _cycle_record_delete(workspace=workspace, record=event)

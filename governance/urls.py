@@ -1,6 +1,7 @@
 from django.urls import path
 
 from governance import views, views_bodies, views_maturity, views_method
+from governance.views_records import MEANS, OWNERSHIP, register_urls
 
 # Included under /w/<slug:workspace_slug>/
 urlpatterns = [
@@ -80,3 +81,5 @@ urlpatterns += [
         name="maturity_edit",
     ),
 ]
+
+urlpatterns += register_urls(MEANS, "means") + register_urls(OWNERSHIP, "ownership")

@@ -14,11 +14,13 @@ from core.roles import Role
 from evaluation.models import Indicator, Lesson, Measurement
 from governance.models import (
     ContactPerson,
+    Contribution,
     Decision,
     Deliverable,
     GovernanceBody,
     Meeting,
     MethodStep,
+    OwnershipEvent,
     PartnerOrganisation,
     StepProgress,
 )
@@ -273,3 +275,44 @@ class DeliverableFactory(UnscopedFactory):
     file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4 test", name="report.pdf"))
     file_name = "report.pdf"
     file_size = 13
+
+
+def _first_cycle(project: Project) -> Cycle:
+    return Cycle.unscoped_objects.get(project=project, number=1)
+
+
+class CycleRecordFactory(UnscopedFactory):
+    """A record of a project's cycle: pass ``cycle=`` or ``of_project=`` (its cycle 1)."""
+
+    class Meta:
+        abstract = True
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    cycle = factory.LazyAttribute(lambda o: _first_cycle(o.of_project))
+    project = factory.SelfAttribute("cycle.project")
+
+    class Params:
+        of_project = factory.SubFactory(
+            ProjectFactory, workspace=factory.SelfAttribute("..workspace")
+        )
+
+
+class ContributionFactory(CycleRecordFactory):
+    class Meta:
+        model = Contribution
+
+    partner = factory.SubFactory(
+        PartnerOrganisationFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    amount = 10000
+    days = 5
+
+
+class OwnershipEventFactory(CycleRecordFactory):
+    class Meta:
+        model = OwnershipEvent
+
+    kind = "workshop"
+    held_on = dt.date(2026, 4, 2)
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    participants = 30

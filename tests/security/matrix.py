@@ -164,6 +164,15 @@ WORKSPACE_URLS: dict[str, Row] = {
     "deliverable_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
     "maturity": Row(hidden_from_partner=True),
     "maturity_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    # Pooled means and the local ownership log (records of the sample project's open cycle).
+    "contribution_list": Row(hidden_from_partner=True),
+    "contribution_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "contribution_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "contribution_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "ownership_list": Row(hidden_from_partner=True),
+    "ownership_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "ownership_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "ownership_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
 }
 
 # Anyone, signed in or not.

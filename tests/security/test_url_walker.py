@@ -16,12 +16,14 @@ from core.roles import Role
 from tests.factories import (
     PNG,
     ContactPersonFactory,
+    ContributionFactory,
     DecisionFactory,
     DeliverableFactory,
     GovernanceBodyFactory,
     InvitationFactory,
     MeetingFactory,
     NotificationFactory,
+    OwnershipEventFactory,
 )
 from tests.security.matrix import LOGIN_ONLY, PUBLIC, WORKSPACE_URLS
 
@@ -78,6 +80,8 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         "decision_uuid": lambda: sample["decision"].uuid,
         "deliverable_uuid": lambda: sample["deliverable"].uuid,
         "step_number": lambda: 1,
+        # Records of a cycle: the URL name says which register.
+        "record_uuid": lambda: sample[name.split("_")[0]].uuid,
         "indicator_uuid": lambda: sample["indicator"].uuid,
         "lesson_uuid": lambda: sample["lesson"].uuid,
         "name": lambda: "title",
@@ -118,6 +122,15 @@ def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
     sample["deliverable"] = DeliverableFactory(
         workspace=personas.workspace, progress__project=sample["project"], title="Secret report"
     )
+    sample["contribution"] = ContributionFactory(
+        workspace=personas.workspace,
+        of_project=sample["project"],
+        partner=sample["organisation"],
+        note="Secret contribution",
+    )
+    sample["ownership"] = OwnershipEventFactory(
+        workspace=personas.workspace, cycle=sample["contribution"].cycle, title="Secret workshop"
+    )
     return sample
 
 
@@ -143,6 +156,8 @@ SECRETS = [
     "Secret Steering",
     "Secret decision",
     "Secret report",
+    "Secret contribution",
+    "Secret workshop",
 ]
 
 
