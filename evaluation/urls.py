@@ -2,9 +2,14 @@
 
 from django.urls import path
 
-from evaluation import views_dashboard, views_indicators, views_lessons
+from evaluation import views_brand, views_dashboard, views_indicators, views_lessons
 
 urlpatterns = [
+    path(
+        "projects/<uuid:project_uuid>/brand/record/",
+        views_brand.brand_indicators_record,
+        name="brand_indicators_record",
+    ),
     path(
         "projects/<uuid:project_uuid>/indicators/",
         views_indicators.indicator_list,

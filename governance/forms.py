@@ -10,6 +10,9 @@ from core.models import Membership, Workspace
 from governance import selectors
 from governance.models import (
     MATURITY_MAX,
+    Ambassador,
+    BrandLicensee,
+    BrandPlatform,
     ContactPerson,
     Contribution,
     Decision,
@@ -23,6 +26,7 @@ from governance.models import (
     PartnerRole,
     StepProgress,
 )
+from territories.models import Audience
 
 
 class PartnerOrganisationForm(forms.Form):
@@ -292,3 +296,45 @@ class OwnershipEventForm(forms.ModelForm):
         model = OwnershipEvent
         fields = ["kind", "held_on", "title", "audience", "participants", "outcomes"]
         widgets = {"held_on": DATE, "outcomes": forms.Textarea(attrs={"rows": 4})}
+
+
+class BrandPlatformForm(forms.ModelForm):
+    audiences = forms.ModelMultipleChoiceField(
+        label=_("Target audiences"),
+        queryset=Audience.objects.order_by("position"),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = BrandPlatform
+        fields = ["name", "promise", "values", "personality", "audiences", "proof_points"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("promise", "values", "personality", "proof_points")
+        }
+
+
+class BrandLicenseeForm(ScopedModelForm):
+    partner = scoped_choice(_("Partner organisation"), required=True)
+
+    class Meta:
+        model = BrandLicensee
+        fields = ["partner", "since", "note"]
+        widgets = {"since": DATE}
+
+
+class AmbassadorForm(forms.ModelForm):
+    class Meta:
+        model = Ambassador
+        fields = ["name", "kind", "segment", "is_active", "joined_on"]
+        widgets = {"joined_on": DATE}
+
+
+class AmbassadorFilterForm(forms.Form):
+    active = forms.ChoiceField(
+        label=_("Show"),
+        choices=[("", _("All")), ("1", _("Active")), ("0", _("Not active"))],
+        required=False,
+    )

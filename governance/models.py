@@ -506,3 +506,94 @@ class OwnershipEvent(CycleRecord):
                 condition=models.Q(kind__in=OwnershipKind.values), name="ownership_kind_valid"
             )
         ]
+
+
+# --- Brand platform (optional per project) -------------------------------------------------------
+
+
+class BrandPlatform(WorkspaceOwned):
+    """The shared territorial brand of a project, when it has one."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="brand")
+    name = models.CharField(_("brand name"), max_length=150)
+    promise = models.TextField(_("promise"), blank=True)
+    values = models.TextField(_("values"), blank=True, help_text=_("One a line."))
+    personality = models.TextField(_("personality"), blank=True)
+    audiences = models.ManyToManyField(
+        "territories.Audience", verbose_name=_("target audiences"), blank=True, related_name="+"
+    )
+    proof_points = models.TextField(
+        _("proof points"), blank=True, help_text=_("Facts that make the promise credible.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("brand platform")
+        verbose_name_plural = _("brand platforms")
+        base_manager_name = "unscoped_objects"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BrandLicensee(WorkspaceOwned):
+    """A partner allowed to use the brand mark, since a date."""
+
+    platform = models.ForeignKey(BrandPlatform, on_delete=models.CASCADE, related_name="licensees")
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("partner organisation"),
+        on_delete=models.PROTECT,
+        related_name="brand_licences",
+    )
+    since = models.DateField(_("may use the mark since"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("brand licensee")
+        verbose_name_plural = _("brand licensees")
+        base_manager_name = "unscoped_objects"
+        ordering = ["since", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "partner"],
+                name="brand_licensee_unique",
+                violation_error_message=_("This partner already uses the brand mark."),
+            )
+        ]
+
+
+class AmbassadorKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class Ambassador(WorkspaceOwned):
+    """Someone (a person or an organisation) who speaks for the territory."""
+
+    platform = models.ForeignKey(
+        BrandPlatform, on_delete=models.CASCADE, related_name="ambassadors"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=AmbassadorKind.choices, default=AmbassadorKind.PERSON
+    )
+    segment = models.CharField(
+        _("segment"), max_length=120, blank=True, help_text=_("E.g. business leaders, diaspora.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    joined_on = models.DateField(_("joined on"))
+
+    class Meta:
+        verbose_name = _("ambassador")
+        verbose_name_plural = _("ambassadors")
+        base_manager_name = "unscoped_objects"
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AmbassadorKind.values), name="ambassador_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,6 +6,7 @@ counted here through their related names only, so governance imports nothing abo
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -27,6 +28,10 @@ from django.db.models.functions import Coalesce
 from core.models import Membership, Workspace
 from core.roles import Role
 from governance.models import (
+    Ambassador,
+    AmbassadorKind,
+    BrandLicensee,
+    BrandPlatform,
     ContactPerson,
     Contribution,
     Decision,
@@ -474,3 +479,60 @@ def ownership_totals(*, cycle: Cycle) -> dict[str, Any]:
         "participants": sum(r["participants"] for r in by_kind),
         "by_kind": by_kind,
     }
+
+
+# --- Brand platform ------------------------------------------------------------------------------
+
+
+def brand_get(*, project: Project) -> BrandPlatform | None:
+    return BrandPlatform.objects.filter(project=project).prefetch_related("audiences").first()
+
+
+def licensee_list(*, platform: BrandPlatform) -> QuerySet[BrandLicensee]:
+    return (
+        BrandLicensee.objects.filter(platform=platform)
+        .select_related("partner")
+        .order_by("since", "id")
+    )
+
+
+def ambassador_list(*, platform: BrandPlatform, active: bool | None = None) -> QuerySet[Ambassador]:
+    qs = Ambassador.objects.filter(platform=platform)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs.order_by("name", "id")
+
+
+def brand_item_get(model: Any, *, membership: Membership, uuid: Any) -> Any:
+    """A licensee or an ambassador of a project the member sees, else None."""
+    return (
+        model.objects.filter(
+            uuid=uuid, platform__project__in=visible_projects(membership=membership)
+        )
+        .select_related("platform__project")
+        .first()
+    )
+
+
+def brand_counts(*, project: Project, on: dt.date | None = None) -> dict[str, int]:
+    """Counts the evaluation can use as indicators, as of ``on`` (today by default):
+    active ambassadors who had joined by then (people, organisations, all) and the partners
+    allowed to use the brand mark by then. One query."""
+    on = on or dt.date.today()
+    active = Q(ambassadors__is_active=True, ambassadors__joined_on__lte=on)
+    # Aggregate names differ from the relations' (an aggregate may not shadow what it counts).
+    counts = BrandPlatform.objects.filter(project=project).aggregate(
+        n_ambassadors=Count("ambassadors", filter=active, distinct=True),
+        n_people=Count(
+            "ambassadors",
+            filter=active & Q(ambassadors__kind=AmbassadorKind.PERSON),
+            distinct=True,
+        ),
+        n_organisations=Count(
+            "ambassadors",
+            filter=active & Q(ambassadors__kind=AmbassadorKind.ORGANISATION),
+            distinct=True,
+        ),
+        n_licensees=Count("licensees", filter=Q(licensees__since__lte=on), distinct=True),
+    )
+    return {name[2:]: value for name, value in counts.items()}

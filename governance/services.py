@@ -18,6 +18,9 @@ from core.tenancy import WorkspaceOwned, assert_same_workspace
 from core.uploads import IMAGE_TYPES, validate_upload
 from governance.models import (
     MATURITY_MAX,
+    Ambassador,
+    BrandLicensee,
+    BrandPlatform,
     ContactPerson,
     Contribution,
     Decision,
@@ -518,3 +521,65 @@ def ownership_event_save(
 @transaction.atomic
 def ownership_event_delete(*, actor: User, workspace: Workspace, event: OwnershipEvent) -> None:
     _cycle_record_delete(workspace=workspace, record=event)
+
+
+# --- Brand platform ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def brand_platform_save(
+    *, actor: User, workspace: Workspace, project: Project, **data: Any
+) -> BrandPlatform:
+    """Create or update the project's brand platform (a project has one at most)."""
+    assert_same_workspace(workspace, project)
+    platform = BrandPlatform.objects.filter(project=project).first() or BrandPlatform(
+        workspace=workspace, project=project
+    )
+    return _write(platform, data, m2m=["audiences"])
+
+
+def _platform(project: Project) -> BrandPlatform:
+    platform = BrandPlatform.objects.filter(project=project).first()
+    if platform is None:
+        raise ValidationError(_("Write the brand platform first."))
+    return platform
+
+
+@transaction.atomic
+def brand_licensee_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    project: Project,
+    licensee: BrandLicensee | None = None,
+    **data: Any,
+) -> BrandLicensee:
+    assert_same_workspace(workspace, project, licensee, data.get("partner"))
+    licensee = licensee or BrandLicensee(workspace=workspace, platform=_platform(project))
+    return _write(licensee, data)
+
+
+@transaction.atomic
+def brand_licensee_delete(*, actor: User, workspace: Workspace, licensee: BrandLicensee) -> None:
+    assert_same_workspace(workspace, licensee)
+    licensee.delete()
+
+
+@transaction.atomic
+def ambassador_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    project: Project,
+    ambassador: Ambassador | None = None,
+    **data: Any,
+) -> Ambassador:
+    assert_same_workspace(workspace, project, ambassador)
+    ambassador = ambassador or Ambassador(workspace=workspace, platform=_platform(project))
+    return _write(ambassador, data)
+
+
+@transaction.atomic
+def ambassador_delete(*, actor: User, workspace: Workspace, ambassador: Ambassador) -> None:
+    assert_same_workspace(workspace, ambassador)
+    ambassador.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance import views, views_bodies, views_maturity, views_method
+from governance import views, views_bodies, views_brand, views_maturity, views_method
 from governance.views_records import MEANS, OWNERSHIP, register_urls
 
 # Included under /w/<slug:workspace_slug>/
@@ -83,3 +83,31 @@ urlpatterns += [
 ]
 
 urlpatterns += register_urls(MEANS, "means") + register_urls(OWNERSHIP, "ownership")
+
+urlpatterns += [
+    path("projects/<uuid:project_uuid>/brand/", views_brand.brand, name="brand"),
+    path("projects/<uuid:project_uuid>/brand/edit/", views_brand.brand_edit, name="brand_edit"),
+    path(
+        "projects/<uuid:project_uuid>/brand/licensees/new/",
+        views_brand.licensee_create,
+        name="licensee_create",
+    ),
+    path("licensees/<uuid:item_uuid>/edit/", views_brand.licensee_edit, name="licensee_edit"),
+    path("licensees/<uuid:item_uuid>/delete/", views_brand.licensee_delete, name="licensee_delete"),
+    path(
+        "projects/<uuid:project_uuid>/brand/ambassadors/",
+        views_brand.ambassador_list,
+        name="ambassador_list",
+    ),
+    path(
+        "projects/<uuid:project_uuid>/brand/ambassadors/new/",
+        views_brand.ambassador_create,
+        name="ambassador_create",
+    ),
+    path("ambassadors/<uuid:item_uuid>/edit/", views_brand.ambassador_edit, name="ambassador_edit"),
+    path(
+        "ambassadors/<uuid:item_uuid>/delete/",
+        views_brand.ambassador_delete,
+        name="ambassador_delete",
+    ),
+]

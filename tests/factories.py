@@ -13,6 +13,9 @@ from core.models import Invitation, Membership, Notification, User, Workspace
 from core.roles import Role
 from evaluation.models import Indicator, Lesson, Measurement
 from governance.models import (
+    Ambassador,
+    BrandLicensee,
+    BrandPlatform,
     ContactPerson,
     Contribution,
     Decision,
@@ -316,3 +319,39 @@ class OwnershipEventFactory(CycleRecordFactory):
     held_on = dt.date(2026, 4, 2)
     title = factory.Sequence(lambda n: f"Workshop {n}")
     participants = 30
+
+
+class BrandPlatformFactory(UnscopedFactory):
+    class Meta:
+        model = BrandPlatform
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    promise = "Live and work by the river."
+
+
+class BrandLicenseeFactory(UnscopedFactory):
+    class Meta:
+        model = BrandLicensee
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    platform = factory.SubFactory(
+        BrandPlatformFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    partner = factory.SubFactory(
+        PartnerOrganisationFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    since = dt.date(2026, 2, 1)
+
+
+class AmbassadorFactory(UnscopedFactory):
+    class Meta:
+        model = Ambassador
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    platform = factory.SubFactory(
+        BrandPlatformFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    name = factory.Sequence(lambda n: f"Ambassador {n}")
+    joined_on = dt.date(2026, 2, 1)

@@ -173,6 +173,17 @@ WORKSPACE_URLS: dict[str, Row] = {
     "ownership_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
     "ownership_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
     "ownership_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    # The brand platform, its licensees and ambassadors.
+    "brand": Row(hidden_from_partner=True),
+    "brand_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "brand_indicators_record": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "licensee_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "licensee_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "licensee_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "ambassador_list": Row(hidden_from_partner=True),
+    "ambassador_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "ambassador_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "ambassador_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
 }
 
 # Anyone, signed in or not.

@@ -15,6 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from core.roles import Role
 from tests.factories import (
     PNG,
+    AmbassadorFactory,
+    BrandLicenseeFactory,
+    BrandPlatformFactory,
     ContactPersonFactory,
     ContributionFactory,
     DecisionFactory,
@@ -70,7 +73,6 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         "invitation_uuid": lambda: sample["invitation"].uuid,
         "objective_uuid": lambda: sample["objective"].uuid,
         "action_uuid": lambda: sample["action"].uuid,
-        "item_uuid": lambda: sample["action"].uuid,
         "comment_uuid": lambda: sample["comment"].uuid,
         "notification_uuid": lambda: sample["notification"].uuid,
         "partner_uuid": lambda: sample["organisation"].uuid,
@@ -82,6 +84,13 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         "step_number": lambda: 1,
         # Records of a cycle: the URL name says which register.
         "record_uuid": lambda: sample[name.split("_")[0]].uuid,
+        "item_uuid": lambda: (
+            (
+                sample[name.split("_")[0]]
+                if name.startswith(("licensee", "ambassador"))
+                else sample["action"]
+            ).uuid
+        ),
         "indicator_uuid": lambda: sample["indicator"].uuid,
         "lesson_uuid": lambda: sample["lesson"].uuid,
         "name": lambda: "title",
@@ -131,6 +140,15 @@ def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
     sample["ownership"] = OwnershipEventFactory(
         workspace=personas.workspace, cycle=sample["contribution"].cycle, title="Secret workshop"
     )
+    platform = BrandPlatformFactory(
+        workspace=personas.workspace, project=sample["project"], name="Secret Brand"
+    )
+    sample["licensee"] = BrandLicenseeFactory(
+        workspace=personas.workspace, platform=platform, partner=sample["organisation"]
+    )
+    sample["ambassador"] = AmbassadorFactory(
+        workspace=personas.workspace, platform=platform, name="Secret Ambassador"
+    )
     return sample
 
 
@@ -158,6 +176,8 @@ SECRETS = [
     "Secret report",
     "Secret contribution",
     "Secret workshop",
+    "Secret Brand",
+    "Secret Ambassador",
 ]
 
 
