@@ -10,6 +10,7 @@ from core.models import Membership, Workspace
 from governance import selectors
 from governance.models import (
     MATURITY_MAX,
+    ActorProposal,
     Ambassador,
     BrandLicensee,
     BrandPlatform,
@@ -338,3 +339,10 @@ class AmbassadorFilterForm(forms.Form):
         choices=[("", _("All")), ("1", _("Active")), ("0", _("Not active"))],
         required=False,
     )
+
+
+class ActorProposalForm(forms.ModelForm):
+    class Meta:
+        model = ActorProposal
+        fields = ["name", "kind", "reason", "contact", "status"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}

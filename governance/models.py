@@ -597,3 +597,42 @@ class Ambassador(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- New actors (element 7), proposed at the cycle review -----------------------------------------
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONTACTED = "contacted", _("Contacted")
+    INVITED = "invited", _("Invited")
+    DECLINED = "declined", _("Declined")
+
+
+class ActorProposal(CycleRecord):
+    """An organisation or a person to bring into the project, proposed when reviewing a cycle and
+    followed until invited (the tracking goes on after the cycle is closed)."""
+
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(
+        _("kind"), max_length=24, choices=PartnerKind.choices, default=PartnerKind.OTHER
+    )
+    reason = models.TextField(_("why involve them"), blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+
+    class Meta(CycleRecord.Meta):
+        verbose_name = _("new actor proposal")
+        verbose_name_plural = _("new actor proposals")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProposalStatus.values),
+                name="actor_proposal_status_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from core.models import Membership, Workspace
 from core.roles import Role
 from governance.models import (
+    ActorProposal,
     Ambassador,
     AmbassadorKind,
     BrandLicensee,
@@ -46,6 +47,7 @@ from governance.models import (
     OwnershipEvent,
     OwnershipKind,
     PartnerOrganisation,
+    ProposalStatus,
     StepProgress,
     StepStatus,
 )
@@ -536,3 +538,18 @@ def brand_counts(*, project: Project, on: dt.date | None = None) -> dict[str, in
         n_licensees=Count("licensees", filter=Q(licensees__since__lte=on), distinct=True),
     )
     return {name[2:]: value for name, value in counts.items()}
+
+
+def actor_proposal_list(*, cycle: Cycle) -> QuerySet[ActorProposal]:
+    return ActorProposal.objects.filter(cycle=cycle).order_by("name", "id")
+
+
+def actor_proposal_totals(*, cycle: Cycle) -> dict[str, Any]:
+    rows = ActorProposal.objects.filter(cycle=cycle).values("status").annotate(n=Count("id"))
+    by_status = {r["status"]: r["n"] for r in rows}
+    return {
+        "total": sum(by_status.values()),
+        "invited": by_status.get(ProposalStatus.INVITED, 0),
+        "waiting": by_status.get(ProposalStatus.PROPOSED, 0)
+        + by_status.get(ProposalStatus.CONTACTED, 0),
+    }

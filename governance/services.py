@@ -18,6 +18,7 @@ from core.tenancy import WorkspaceOwned, assert_same_workspace
 from core.uploads import IMAGE_TYPES, validate_upload
 from governance.models import (
     MATURITY_MAX,
+    ActorProposal,
     Ambassador,
     BrandLicensee,
     BrandPlatform,
@@ -464,13 +465,21 @@ def maturity_assessment_save(
 
 
 def _cycle_record_save(
-    model: Any, *, workspace: Workspace, cycle: Cycle, record: Any, data: dict[str, Any]
+    model: Any,
+    *,
+    workspace: Workspace,
+    cycle: Cycle,
+    record: Any,
+    data: dict[str, Any],
+    frozen_when_closed: bool = True,
 ) -> Any:
-    """Create (no ``record``) or update a record of ``cycle``; closed cycles refuse."""
+    """Create (no ``record``) or update a record of ``cycle``; closed cycles refuse (unless the
+    record is followed beyond its cycle, ``frozen_when_closed=False``)."""
     assert_same_workspace(
         workspace, cycle, record, *[v for v in data.values() if isinstance(v, WorkspaceOwned)]
     )
-    assert_cycle_open(record.cycle if record is not None else cycle)
+    if frozen_when_closed or record is None:
+        assert_cycle_open(record.cycle if record is not None else cycle)
     record = record or model(workspace=workspace, project_id=cycle.project_id, cycle=cycle)
     return _write(record, data)
 
@@ -583,3 +592,29 @@ def ambassador_save(
 def ambassador_delete(*, actor: User, workspace: Workspace, ambassador: Ambassador) -> None:
     assert_same_workspace(workspace, ambassador)
     ambassador.delete()
+
+
+@transaction.atomic
+def actor_proposal_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    cycle: Cycle,
+    proposal: ActorProposal | None = None,
+    **data: Any,
+) -> ActorProposal:
+    """A new actor to involve, proposed in an open cycle; its status is followed afterwards."""
+    saved: ActorProposal = _cycle_record_save(
+        ActorProposal,
+        workspace=workspace,
+        cycle=cycle,
+        record=proposal,
+        data=data,
+        frozen_when_closed=False,
+    )
+    return saved
+
+
+@transaction.atomic
+def actor_proposal_delete(*, actor: User, workspace: Workspace, proposal: ActorProposal) -> None:
+    _cycle_record_delete(workspace=workspace, record=proposal)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from governance import views, views_bodies, views_brand, views_maturity, views_method
-from governance.views_records import MEANS, OWNERSHIP, register_urls
+from governance.views_records import MEANS, NEW_ACTORS, OWNERSHIP, register_urls
 
 # Included under /w/<slug:workspace_slug>/
 urlpatterns = [
@@ -82,7 +82,11 @@ urlpatterns += [
     ),
 ]
 
-urlpatterns += register_urls(MEANS, "means") + register_urls(OWNERSHIP, "ownership")
+urlpatterns += (
+    register_urls(MEANS, "means")
+    + register_urls(OWNERSHIP, "ownership")
+    + register_urls(NEW_ACTORS, "new-actors")
+)
 
 urlpatterns += [
     path("projects/<uuid:project_uuid>/brand/", views_brand.brand, name="brand"),

@@ -18,8 +18,13 @@ from core.htmx import render_page
 from core.http import WorkspaceRequest
 from core.permissions import require_action
 from governance import selectors, services
-from governance.forms import ContributionForm, OwnershipEventForm, initial_from
-from governance.models import Contribution, OwnershipEvent
+from governance.forms import (
+    ActorProposalForm,
+    ContributionForm,
+    OwnershipEventForm,
+    initial_from,
+)
+from governance.models import ActorProposal, Contribution, OwnershipEvent
 from governance.pages import deleted, item_form_page, paginate, project_crumbs
 from territories.views import project_or_404
 
@@ -42,6 +47,7 @@ class CycleRegister:
     saved: Promise
     removed: Promise
     choices: Callable[[WorkspaceRequest], dict[str, Any]] = lambda request: {}
+    frozen_when_closed: bool = True  # records followed beyond their cycle stay editable
 
 
 MEANS = CycleRegister(
@@ -145,6 +151,7 @@ def register_views(register: CycleRegister) -> dict[str, Callable[..., HttpRespo
             "page": paginate(request, register.rows(cycle=cycle)),
             "querystring": f"cycle={cycle.number}",
             "totals": register.totals(cycle=cycle),
+            "editable": cycle.status == "open" or not register.frozen_when_closed,
         }
         return render_page(request, register.template, context, partial="results")
 
@@ -199,3 +206,23 @@ def register_urls(register: CycleRegister, segment: str) -> list[Any]:
         path(f"{segment}/<uuid:record_uuid>/edit/", views["edit"], name=f"{p}_edit"),
         path(f"{segment}/<uuid:record_uuid>/delete/", views["delete"], name=f"{p}_delete"),
     ]
+
+
+NEW_ACTORS = CycleRegister(
+    prefix="proposal",
+    model=ActorProposal,
+    form=ActorProposalForm,
+    fields=["name", "kind", "reason", "contact", "status"],
+    keyword="proposal",
+    save=services.actor_proposal_save,
+    delete=services.actor_proposal_delete,
+    rows=selectors.actor_proposal_list,
+    totals=selectors.actor_proposal_totals,
+    template="governance/proposal_list.html",
+    title=_("New actors"),
+    new_title=_("New actor proposal"),
+    edit_title=_("Edit new actor proposal"),
+    saved=_("Proposal saved."),
+    removed=_("Proposal deleted."),
+    frozen_when_closed=False,
+)

@@ -54,8 +54,9 @@ def action_create(
     budget_planned: Decimal = Decimal(0),
     budget_spent: Decimal = Decimal(0),
     is_import: bool = False,
+    carried_from: Action | None = None,
 ) -> Action:
-    assert_same_workspace(workspace, objective, lead_partner, *contributors)
+    assert_same_workspace(workspace, objective, lead_partner, carried_from, *contributors)
     coediting.assert_open(objective)
     action = Action(
         workspace=workspace,
@@ -71,6 +72,7 @@ def action_create(
         end_date=end_date,
         budget_planned=budget_planned,
         budget_spent=budget_spent,
+        carried_from=carried_from,
         created_by=actor,
         updated_by=actor,
     )

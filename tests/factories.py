@@ -13,6 +13,7 @@ from core.models import Invitation, Membership, Notification, User, Workspace
 from core.roles import Role
 from evaluation.models import Indicator, Lesson, Measurement
 from governance.models import (
+    ActorProposal,
     Ambassador,
     BrandLicensee,
     BrandPlatform,
@@ -355,3 +356,11 @@ class AmbassadorFactory(UnscopedFactory):
     )
     name = factory.Sequence(lambda n: f"Ambassador {n}")
     joined_on = dt.date(2026, 2, 1)
+
+
+class ActorProposalFactory(CycleRecordFactory):
+    class Meta:
+        model = ActorProposal
+
+    name = factory.Sequence(lambda n: f"Newcomer {n}")
+    kind = "company"

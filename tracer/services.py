@@ -41,9 +41,11 @@ def objective_create(
     priority: int = 2,
     owner: Membership | None = None,
     is_draft: bool = False,
+    carried_from: Objective | None = None,
 ) -> Objective:
-    """A new objective in the project's current cycle."""
-    assert_same_workspace(workspace, project, owner)
+    """A new objective in the project's current cycle (a copy of ``carried_from``, an objective
+    of the previous cycle, when the cycle review carries it over)."""
+    assert_same_workspace(workspace, project, owner, carried_from)
     cycle = current_cycle(project=project)
     coediting.assert_cycle_open(cycle)
     objective = Objective(
@@ -57,6 +59,7 @@ def objective_create(
         priority=priority,
         owner=owner,
         is_draft=is_draft,
+        carried_from=carried_from,
         created_by=actor,
         updated_by=actor,
     )

@@ -184,6 +184,14 @@ WORKSPACE_URLS: dict[str, Row] = {
     "ambassador_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
     "ambassador_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
     "ambassador_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    # New actors and the cycle review (closing without a start date is refused: 422).
+    "proposal_list": Row(hidden_from_partner=True),
+    "proposal_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "proposal_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "proposal_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "cycle_review_current": Row(hidden_from_partner=True),
+    "cycle_review": Row(hidden_from_partner=True),
+    "cycle_close": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
 }
 
 # Anyone, signed in or not.

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from core.roles import Role
 from tests.factories import (
     PNG,
+    ActorProposalFactory,
     AmbassadorFactory,
     BrandLicenseeFactory,
     BrandPlatformFactory,
@@ -82,6 +83,7 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         "decision_uuid": lambda: sample["decision"].uuid,
         "deliverable_uuid": lambda: sample["deliverable"].uuid,
         "step_number": lambda: 1,
+        "cycle_number": lambda: 1,
         # Records of a cycle: the URL name says which register.
         "record_uuid": lambda: sample[name.split("_")[0]].uuid,
         "item_uuid": lambda: (
@@ -149,6 +151,9 @@ def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
     sample["ambassador"] = AmbassadorFactory(
         workspace=personas.workspace, platform=platform, name="Secret Ambassador"
     )
+    sample["proposal"] = ActorProposalFactory(
+        workspace=personas.workspace, cycle=sample["contribution"].cycle, name="Secret Newcomer"
+    )
     return sample
 
 
@@ -178,6 +183,7 @@ SECRETS = [
     "Secret workshop",
     "Secret Brand",
     "Secret Ambassador",
+    "Secret Newcomer",
 ]
 
 
