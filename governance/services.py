@@ -205,6 +205,15 @@ def partner_organisation_delete(
             _("In the plan, choose another lead partner or remove it from the contributors first.")
         )
         raise ValidationError(" ".join(parts))
+    # Its pooled means and brand licences are the record of past cycles: kept, so refused too.
+    if organisation.contributions.exists() or organisation.brand_licences.exists():
+        raise ValidationError(
+            _(
+                "%(name)s cannot be deleted: its contributions to the pooled means or its "
+                "licence to use the brand mark are on record. Remove them first."
+            )
+            % {"name": organisation.name}
+        )
     _delete_file_on_commit(organisation.logo)
     organisation.delete()
 

@@ -147,3 +147,17 @@ def test_record_lists_cost_the_same_queries_at_1_and_many_rows(
     assert_constant_queries(
         client, url(page, personas, sample["project"].uuid), add_rows, django_assert_num_queries
     )
+
+
+def test_a_partner_with_contributions_on_record_cannot_be_deleted(
+    personas: Any, sample: Any, client_for: Any
+) -> None:
+    ContributionFactory(
+        workspace=personas.workspace,
+        cycle=_cycle(sample["project"]),
+        partner=sample["organisation"],
+    )
+    client = client_for(personas.user(Role.ADMIN))
+    response = client.post(url("partner_delete", personas, sample["organisation"].uuid), **HTMX)
+    assert response.status_code == 422
+    assert "pooled means" in response.content.decode()
