@@ -3,6 +3,7 @@ mark, the ambassadors register and its counts."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -22,7 +23,7 @@ from governance.forms import (
     initial_from,
 )
 from governance.models import Ambassador, BrandLicensee
-from governance.pages import deleted, item_form_page, paginate, project_crumbs
+from governance.pages import deleted, get_or_404, item_form_page, paginate, project_crumbs
 from territories.views import project_or_404
 
 PLATFORM_FIELDS = ["name", "promise", "values", "personality", "audiences", "proof_points"]
@@ -37,10 +38,7 @@ def _ambassadors_url(request: WorkspaceRequest, project: Any) -> str:
 
 
 def _item_or_404(request: WorkspaceRequest, model: Any, uuid: Any) -> Any:
-    item = selectors.brand_item_get(model, membership=request.membership, uuid=uuid)
-    if item is None:
-        raise Http404
-    return item
+    return get_or_404(partial(selectors.brand_item_get, model), request, uuid)
 
 
 def _platform_or_404(project: Any) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -25,7 +26,7 @@ from governance.forms import (
     initial_from,
 )
 from governance.models import ActorProposal, Contribution, OwnershipEvent
-from governance.pages import deleted, item_form_page, paginate, project_crumbs
+from governance.pages import deleted, get_or_404, item_form_page, paginate, project_crumbs
 from territories.views import project_or_404
 
 
@@ -96,10 +97,7 @@ def _list_url(request: WorkspaceRequest, register: CycleRegister, cycle: Any) ->
 
 
 def _record_or_404(request: WorkspaceRequest, register: CycleRegister, uuid: Any) -> Any:
-    record = selectors.cycle_record_get(register.model, membership=request.membership, uuid=uuid)
-    if record is None:
-        raise Http404
-    return record
+    return get_or_404(partial(selectors.cycle_record_get, register.model), request, uuid)
 
 
 def _form_page(

@@ -16,6 +16,7 @@ from governance.models import Contribution, OwnershipEvent
 from territories.models import Cycle
 from tests.factories import (
     ActionFactory,
+    ActorProposalFactory,
     ContributionFactory,
     OwnershipEventFactory,
     PartnerOrganisationFactory,
@@ -129,12 +130,16 @@ def test_partners_see_records_of_shared_projects_only(
     assert client.get(url("ownership_edit", personas, event.uuid)).status_code == 403
 
 
-@pytest.mark.parametrize("page", ["contribution_list", "ownership_list"])
+@pytest.mark.parametrize("page", ["contribution_list", "ownership_list", "proposal_list"])
 def test_record_lists_cost_the_same_queries_at_1_and_many_rows(
     page: str, personas: Any, sample: Any, client_for: Any, django_assert_num_queries: Any
 ) -> None:
     cycle = _cycle(sample["project"])
-    factory = ContributionFactory if page == "contribution_list" else OwnershipEventFactory
+    factory = {
+        "contribution_list": ContributionFactory,
+        "ownership_list": OwnershipEventFactory,
+        "proposal_list": ActorProposalFactory,
+    }[page]
     factory(workspace=personas.workspace, cycle=cycle)
 
     def add_rows() -> None:
