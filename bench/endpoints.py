@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from html import unescape
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -27,10 +29,10 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
-from core.models import Workspace
+from core.models import User, Workspace
 from evaluation.models import CatalogueIndicator
 from governance.models import (
     Element,
@@ -59,6 +61,7 @@ class Fetched:
 
     rows: list[tuple[Any, ...]]
     figures: dict[str, int] = field(default_factory=dict)
+    body: bytes = b""  # the response an API baseline built from its rows (JSON)
 
 
 def _t(model: type[Model]) -> str:
@@ -89,6 +92,8 @@ class Endpoint(ABC):
     in_workspace: bool  # a page under /w/<slug>/, requested by the workspace's owner
     headers: ClassVar[dict[str, str]] = {}  # request headers (an HTMX request sends HX-Request)
     status: int = 200  # the status of a good answer
+    # Requested with a personal API token of the owner (Authorization: Bearer), not the session.
+    bearer: ClassVar[bool] = False
 
     @property
     def label(self) -> str:
@@ -613,6 +618,206 @@ class PlanPoll(_PlanPage):
         return 0
 
 
+# --- The workspace API ---------------------------------------------------------------------
+
+API_PAGE_SIZE = 100  # the page size the API allows at most (core.apiauth.Pagination)
+API_HOST = "http://testserver"  # django.test.Client's host: the API's links start with it
+
+
+def _api_prefix(route: str, slug: str) -> str:
+    """The address of the API's ``route`` objects in workspace ``slug``, up to the object's id."""
+    path = reverse(f"api:{route}-detail", kwargs={"workspace_slug": slug, "uuid": ZERO_UUID})
+    return API_HOST + path.removesuffix(f"{ZERO_UUID}/")
+
+
+@lru_cache(maxsize=16)
+def _api_prefixes(slug: str) -> tuple[str, str, str, str]:
+    """Where actions, projects, objectives and partner organisations are, in workspace ``slug``:
+    an implementation needs to work this out once, not once per row."""
+    routes = ("action", "project", "objective", "partner-organisation")
+    actions, projects, objectives, partners = (_api_prefix(route, slug) for route in routes)
+    return actions, projects, objectives, partners
+
+
+def _uuid_text(column: str) -> str:
+    """``column`` (a uuid) as the text the API shows; SQLite stores 32 hex digits."""
+    if connection.vendor == "postgresql":
+        return f"{column}::text"
+    parts = "||'-'||".join(
+        f"substr({column}, {start}, {length})"
+        for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+    )
+    return f"lower({parts})"
+
+
+def _money_text(column: str) -> str:
+    """``column`` (a decimal with 2 places) as the API's string, e.g. "18000.00"."""
+    if connection.vendor == "postgresql":
+        return f"{column}::text"
+    return f"printf('%.2f', {column})"
+
+
+def _array(column: str, rows: str, order: str) -> str:
+    """``column`` of ``rows`` (FROM ... WHERE ...) in ``order``: a list on PostgreSQL, JSON text
+    on SQLite."""
+    if connection.vendor == "postgresql":
+        return f"ARRAY(SELECT {column} FROM {rows} ORDER BY {order})"
+    return f"(SELECT json_group_array(v) FROM (SELECT {column} AS v FROM {rows} ORDER BY {order}))"
+
+
+def _api_datetime(value: Any) -> str:
+    """A timestamp as DRF shows it: ISO 8601 in the current time zone, "Z" for UTC."""
+    if isinstance(value, str):  # SQLite
+        value = dt.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _api_date(value: Any) -> str | None:
+    return None if value is None else str(value)[:10]
+
+
+class ApiActionList(Endpoint):
+    """``GET /api/v1/w/<slug>/actions/?page_size=100`` with a personal API token, against one SQL
+    query that fetches the same 100 actions with what the API shows of them (codes, related ids,
+    audiences, contributors, the total), shaped into the same JSON in Python (links by string
+    formatting) and serialised with ``json.dumps``: the least the API's answer can cost.
+    """
+
+    url_name = "api:action-list"
+    in_workspace = True
+    bearer = True
+    query = f"?page_size={API_PAGE_SIZE}"
+
+    @property
+    def label(self) -> str:
+        return (
+            reverse(self.url_name, kwargs={"workspace_slug": "SLUG"}).replace("SLUG", "<slug>")
+            + self.query
+        )
+
+    def path(self, target: Target | None) -> str:
+        assert target is not None
+        return reverse(self.url_name, kwargs={"workspace_slug": target.workspace.slug}) + self.query
+
+    @staticmethod
+    @lru_cache(maxsize=2)
+    def _sql(vendor: str) -> str:
+        a, p, o, s, f = _t(Action), _t(Project), _t(Objective), _t(TracerStage), _t(MixFamily)
+        po, au, u = _t(PartnerOrganisation), _t(Audience), _t(User)
+        audiences, contributors = Action.audiences.through, Action.contributors.through
+        audience_codes = _array(
+            "x.code",
+            f"{_t(audiences)} aa JOIN {au} x ON x.id = aa.audience_id WHERE aa.action_id = a.id",
+            "x.position",
+        )
+        contributor_ids = _array(
+            _uuid_text("x.uuid"),
+            f"{_t(contributors)} ac JOIN {po} x ON x.id = ac.partnerorganisation_id "
+            "WHERE ac.action_id = a.id",
+            "x.name",
+        )
+        order = "a.project_id, a.objective_id, a.priority, a.id"
+        return f"""
+            WITH a AS (
+              SELECT a.*, COUNT(*) OVER () AS total FROM {a} a
+              WHERE a.workspace_id = %s ORDER BY {order} LIMIT %s
+            )
+            SELECT {_uuid_text("a.uuid")}, {_uuid_text("p.uuid")}, {_uuid_text("o.uuid")},
+                   s.code, f.code, a.title, a.description, {audience_codes},
+                   {_uuid_text("lp.uuid")}, {contributor_ids}, a.status, a.priority,
+                   a.start_date, a.end_date, {_money_text("a.budget_planned")},
+                   {_money_text("a.budget_spent")}, a.version, a.created_at, a.updated_at,
+                   {_uuid_text("cb.uuid")}, {_uuid_text("ub.uuid")}, a.total
+            FROM a JOIN {p} p ON p.id = a.project_id
+            JOIN {o} o ON o.id = a.objective_id
+            JOIN {s} s ON s.id = o.stage_id
+            JOIN {f} f ON f.id = a.family_id
+            LEFT JOIN {po} lp ON lp.id = a.lead_partner_id
+            LEFT JOIN {u} cb ON cb.id = a.created_by_id
+            LEFT JOIN {u} ub ON ub.id = a.updated_by_id
+            ORDER BY {order}
+            """
+
+    def baseline(self, target: Target | None) -> Fetched:
+        assert target is not None
+        slug = target.workspace.slug
+        rows = fetch(self._sql(connection.vendor), [target.workspace.pk, API_PAGE_SIZE])
+        actions, projects, objectives, partners = _api_prefixes(slug)
+        lists = connection.vendor != "postgresql"  # SQLite hands the lists over as JSON
+        results = []
+        for (
+            item, project, objective, stage, family, title, description, audiences, lead,
+            contributors, status, priority, start, end, planned, spent, version, created,
+            updated, created_by, updated_by, _total,
+        ) in rows:  # fmt: skip
+            results.append(
+                {
+                    "id": item,
+                    "url": f"{actions}{item}/",
+                    "project": project,
+                    "project_url": f"{projects}{project}/",
+                    "objective": objective,
+                    "objective_url": f"{objectives}{objective}/",
+                    "stage": stage,
+                    "family": family,
+                    "title": title,
+                    "description": description,
+                    "audiences": json.loads(audiences) if lists else audiences,
+                    "lead_partner": lead,
+                    "lead_partner_url": None if lead is None else f"{partners}{lead}/",
+                    "contributors": json.loads(contributors) if lists else contributors,
+                    "status": status,
+                    "priority": priority,
+                    "start_date": _api_date(start),
+                    "end_date": _api_date(end),
+                    "budget_planned": planned,
+                    "budget_spent": spent,
+                    "version": version,
+                    "created_at": _api_datetime(created),
+                    "updated_at": _api_datetime(updated),
+                    "created_by": created_by,
+                    "updated_by": updated_by,
+                }
+            )
+        total = rows[0][-1] if rows else 0
+        page = {
+            "count": total,
+            "next": f"{actions}?page=2&page_size={API_PAGE_SIZE}" if total > len(rows) else None,
+            "previous": None,
+            "results": results,
+        }
+        body = json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode()
+        return Fetched(rows, {"total": total}, body)
+
+    def shown(self, content: bytes, fetched: Fetched) -> int:
+        page, wanted = json.loads(content), json.loads(fetched.body)
+        if page != wanted:
+            raise self._fail(_difference(page, wanted))
+        return len(page["results"])
+
+
+def _difference(page: dict[str, Any], wanted: dict[str, Any]) -> str:
+    """Where the API's page first differs from the baseline's."""
+    for key in sorted(set(page) | set(wanted)):
+        if key != "results" and page.get(key) != wanted.get(key):
+            return f"the API shows {key}={page.get(key)!r}, the baseline {wanted.get(key)!r}"
+    shown, built = page.get("results", []), wanted.get("results", [])
+    if len(shown) != len(built):
+        return f"the API shows {len(shown)} actions, the baseline {len(built)}"
+    for i, (item, expected) in enumerate(zip(shown, built, strict=True)):
+        if list(item) != list(expected):
+            return (
+                f"action {i}: the API shows the fields {list(item)}, the baseline {list(expected)}"
+            )
+        for key, value in item.items():
+            if value != expected[key]:
+                return f"action {i}: the API shows {key}={value!r}, the baseline {expected[key]!r}"
+    return "the API's page differs from the baseline's"
+
+
 # --- Reference API ---------------------------------------------------------------------------
 
 
@@ -676,8 +881,6 @@ class ReferenceApi(Endpoint):
         return (*(_pick(item, c) for c in self.columns), children)
 
     def shown(self, content: bytes, fetched: Fetched) -> int:
-        import json
-
         items = json.loads(content)
         wanted = set(self.columns) | ({self.children[0]} if self.children else set())
         for item in items[:1]:
@@ -794,6 +997,7 @@ def endpoints() -> list[Endpoint]:
         PlanTimeline(),
         PlanPoll(),
         *_reference_apis(),
+        ApiActionList(),
     ]
 
 

@@ -4,7 +4,9 @@ Then, on the timed action plan: the bytes of the table's HTMX partial against th
 page, and the wall time and queries of one inline save (a new title, posted with the version it
 started from). Then the dashboard snapshot at each measurement level of the timed project,
 against a Python reference over the same rows, and the project dashboard page's queries
-(:mod:`bench.snapshots`). Targets are reported, not enforced.
+(:mod:`bench.snapshots`). The API's actions list, requested with a personal token, is timed like
+the pages, against one SQL query whose rows are turned into the same JSON. Targets are reported,
+not enforced.
 
 Used by ``python -m bench`` (on the benchmark's own database) and by ``tests/ops/test_bench.py``
 (on the test database, size XS). Nothing here asserts on speed; a result is "ok" when every
@@ -36,6 +38,7 @@ from django.utils.html import escape
 
 from bench.dataset import build_dataset, build_probe
 from bench.endpoints import (
+    ApiActionList,
     BenchError,
     Endpoint,
     PlanTablePartial,
@@ -45,6 +48,7 @@ from bench.endpoints import (
     reference_url_names,
 )
 from bench.sizes import (
+    API_LIST_MAX_RATIO,
     PARTIAL_MAX_BYTES_SHARE,
     PROBE_ROWS,
     SNAPSHOT_MAX_MS,
@@ -54,10 +58,14 @@ from bench.sizes import (
 )
 from bench.snapshots import measure_dashboard_page, measure_levels
 from bench.timing import budgeted, time_calls, time_pair
-from core.models import User
+from core.models import TokenScope, User, Workspace
 from core.reference import ReferenceItem
+from core.tenancy import workspace_scope
+from core.tokens import token_create
 from evaluation.models import Indicator, Measurement
 from mix.models import Action
+from territories.models import Project
+from tracer.models import Objective
 
 
 def _quiet(message: str) -> None:
@@ -116,6 +124,7 @@ class BenchResult:
     inline_save: dict[str, Any] = field(default_factory=dict)
     snapshots: list[dict[str, Any]] = field(default_factory=list)  # one per measurement level
     dashboard_page: dict[str, Any] = field(default_factory=dict)
+    api_list: dict[str, Any] = field(default_factory=dict)  # the API's actions list, 100 a page
     targets: list[dict[str, Any]] = field(default_factory=list)
     duration_s: float = 0.0
 
@@ -138,6 +147,7 @@ class BenchResult:
             "inline_save": self.inline_save,
             "snapshots": self.snapshots,
             "dashboard_page": self.dashboard_page,
+            "api_list": self.api_list,
             "targets": self.targets,
             "ok": self.ok,
             "duration_s": round(self.duration_s, 1),
@@ -228,6 +238,19 @@ def logged_in(user: User) -> Client:
     return client
 
 
+def with_token(user: User, workspace: Workspace) -> Client:
+    """A client that sends a new read-only personal API token of ``user`` in ``workspace``."""
+    with workspace_scope(workspace):
+        _token, secret = token_create(
+            actor=user, workspace=workspace, name="make bench", scope=TokenScope.READ
+        )
+    return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+def _client_for(endpoint: Endpoint, session: Client, token: Client) -> Client:
+    return token if endpoint.bearer else session
+
+
 def _get(
     client: Client, path: str, *, headers: dict[str, str] | None = None, status: int = 200
 ) -> bytes:
@@ -292,9 +315,11 @@ def probe_pages(pages: list[Endpoint], seed: int) -> Probes:
     for rows in PROBE_ROWS:
         probe = build_probe(rows, seed)
         slug = probe.plans[0].slug
-        client = logged_in(probe.owners[slug])
-        target = Target(probe.workspaces[slug], probe.plan_projects[slug])
+        owner, workspace = probe.owners[slug], probe.workspaces[slug]
+        session, token = logged_in(owner), with_token(owner, workspace)
+        target = Target(workspace, probe.plan_projects[slug])
         for endpoint in pages:
+            client = _client_for(endpoint, session, token)
             probes[endpoint.label][rows] = _probe(endpoint, client, target)
     return probes
 
@@ -367,8 +392,33 @@ def measure_inline_save(
     }
 
 
+def measure_api_list(result: EndpointResult, client: Client, target: Target) -> dict[str, Any]:
+    """The timed API list's queries and bytes, in the timed workspace, next to its timings."""
+    endpoint = ApiActionList()
+    queries, content = count_queries(endpoint, client, result.path)
+    baseline = endpoint.baseline(target)
+    endpoint.shown(content, baseline)
+    return {
+        "path": result.path,
+        "auth": "Bearer (personal API token, read only)",
+        "rows": result.rows,
+        "total_rows": result.total_rows,
+        "runs": result.runs,
+        "median_ms": round(result.median_ms, 4),
+        "baseline_ms": round(result.baseline_ms, 4),
+        "ratio": round(result.ratio, 2),
+        "queries": queries,
+        "baseline_queries": 1,
+        "bytes": len(content),
+        "baseline_bytes": len(baseline.body),
+    }
+
+
 def check_targets(
-    results: list[EndpointResult], table_bytes: dict[str, Any], snapshots: list[dict[str, Any]]
+    results: list[EndpointResult],
+    table_bytes: dict[str, Any],
+    snapshots: list[dict[str, Any]],
+    api_list: dict[str, Any],
 ) -> list[dict[str, Any]]:
     partial_result = next(e for e in results if e.label == PlanTablePartial().label)
     top = snapshots[-1]
@@ -396,6 +446,12 @@ def check_targets(
             "value": top["median_ms"],
             "max": SNAPSHOT_MAX_MS,
             "met": top["median_ms"] <= SNAPSHOT_MAX_MS,
+        },
+        {
+            "what": "API actions list time / raw SQL + JSON baseline",
+            "value": api_list["ratio"],
+            "max": API_LIST_MAX_RATIO,
+            "met": api_list["ratio"] <= API_LIST_MAX_RATIO,
         },
     ]
 
@@ -434,18 +490,21 @@ def run_benchmark(
     probes = probe_reference_api(apis)
     progress(f"Building dataset {size.name} (seed {seed})")
     data = build_dataset(size, seed)
-    analyze(Indicator, Measurement)
+    # The tables the API's actions list reads too: it is timed against one SQL query.
+    audiences, contributors = Action.audiences.through, Action.contributors.through
+    analyze(Indicator, Measurement, Action, audiences, contributors, Objective, Project)
     progress(f"Counting the pages' queries in workspaces with {rows_text} rows")
     probes |= probe_pages(pages, seed)
 
     plan = data.plans[0]
     timed = Target(data.workspaces[plan.slug], data.plan_projects[plan.slug])
     owner = logged_in(data.owners[plan.slug])
+    owner_token = with_token(data.owners[plan.slug], timed.workspace)
     anonymous = Client()
     results = []
     for endpoint in measured:
         target = timed if endpoint.in_workspace else None
-        client = owner if endpoint.in_workspace else anonymous
+        client = _client_for(endpoint, owner, owner_token) if endpoint.in_workspace else anonymous
         path = endpoint.path(target)
         start = perf_counter()
         content = _request(endpoint, client, path)
@@ -481,6 +540,8 @@ def run_benchmark(
         owner, timed, warmup=warmup, repeat=repeat, seconds=size.seconds_per_endpoint
     )
     snapshots = measure_levels(data, timed, size, warmup=warmup, repeat=repeat, progress=progress)
+    api_result = next(e for e in results if e.label == ApiActionList().label)
+    api_list = measure_api_list(api_result, owner_token, timed)
     progress("Measuring the project dashboard page")
     dashboard_page = measure_dashboard_page(
         owner, timed, warmup=warmup, repeat=repeat, seconds=size.seconds_per_endpoint
@@ -504,6 +565,7 @@ def run_benchmark(
         inline_save=inline_save,
         snapshots=snapshots,
         dashboard_page=dashboard_page,
-        targets=check_targets(results, table_bytes, snapshots),
+        api_list=api_list,
+        targets=check_targets(results, table_bytes, snapshots, api_list),
         duration_s=perf_counter() - started,
     )

@@ -73,6 +73,13 @@ def table(result: dict[str, Any]) -> str:
         f"Table partial: {size['partial_bytes']:,} bytes; full table page: "
         f"{size['full_page_bytes']:,} bytes ({size['share']:.2f}x)."
     )
+    api = result["api_list"]
+    lines.append(
+        f"API actions list (GET {api['path']}, {api['auth']}): {api['rows']} of "
+        f"{api['total_rows']} actions, median {api['median_ms']:.2f} ms against "
+        f"{api['baseline_ms']:.2f} ms for one SQL query + json.dumps of the same JSON "
+        f"({api['ratio']:.2f}x), {api['queries']} queries per page, {api['bytes']:,} bytes."
+    )
     lines += _snapshots(result)
     for target in result["targets"]:
         verdict = "met" if target["met"] else "MISSED"

@@ -8,6 +8,7 @@ never named here: see :func:`bench.database.bench_database_settings`.
 import os
 
 from bench.database import bench_database_settings
+from bench.sizes import THROTTLE_RATES
 from config.settings_test import *  # noqa: F403
 from config.settings_test import ALLOWED_HOSTS, DATABASES
 
@@ -25,3 +26,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = True
+# Hundreds of timed requests a minute are the point here (see bench.sizes.THROTTLE_RATES).
+API_THROTTLE_RATES = THROTTLE_RATES

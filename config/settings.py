@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
     "csp",
@@ -149,9 +152,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.nightly_refresh",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Webhook deliveries whose task was lost (a worker died, Redis was flushed) are sent again.
+    "webhooks-sweep": {"task": "core.webhooks_sweep", "schedule": 60.0},
+    "webhooks-prune": {"task": "core.webhooks_prune", "schedule": crontab(hour=4, minute=5)},
 }
 # A burst of saves within this many seconds causes one dashboard computation.
 DASHBOARD_DEBOUNCE_SECONDS = env.int("DASHBOARD_DEBOUNCE_SECONDS", default=5)
+
+# --- Webhooks (core.webhooks) ----------------------------------------------------------------
+# The public address of the site, for the API links inside webhook payloads (no trailing /).
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+WEBHOOK_QUEUE = env.str("WEBHOOK_QUEUE", default="celery")
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=8.0)
+# Seconds to wait before each retry; a delivery gets len(delays) + 1 attempts in all.
+WEBHOOK_RETRY_DELAYS = env.list("WEBHOOK_RETRY_DELAYS", cast=int, default=[10, 60, 300, 1800, 7200])
+# How long a worker holds a delivery it is sending (more than the timeout).
+WEBHOOK_CLAIM_SECONDS = env.int("WEBHOOK_CLAIM_SECONDS", default=60)
+# The sweep re-sends deliveries due for longer than this whose task never came.
+WEBHOOK_SWEEP_GRACE_SECONDS = env.int("WEBHOOK_SWEEP_GRACE_SECONDS", default=120)
+WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
+# Loopback and private network addresses are refused unless allowed (a self-hosted install
+# posting to its intranet, the tests' local receiver).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -203,9 +225,57 @@ LOGO_MAX_SIZE = env.int("LOGO_MAX_SIZE", default=1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.apiauth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["core.apiauth.WorkspaceRolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.apiauth.TokenRateThrottle",
+        "core.apiauth.UserRateThrottle",
+        "core.apiauth.AnonRateThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "core.apiauth.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "core.apifilters.FilterBackend",
+        "core.apifilters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "core.apischema.AutoSchema",
+    "EXCEPTION_HANDLER": "core.restapi.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+# Requests per token, per user (whatever their credentials) and per anonymous address.
+API_THROTTLE_RATES = {
+    "token": env.str("API_THROTTLE_TOKEN", default="1200/min"),
+    "user": env.str("API_THROTTLE_USER", default="2400/min"),
+    "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+}
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Territoria API",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "DESCRIPTION": (BASE_DIR / "core" / "api_description.md").read_text(encoding="utf-8"),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "DEFAULT_GENERATOR_CLASS": "core.apischema.SchemaGenerator",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.apischema.postprocess",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
+    "DISABLE_ERRORS_AND_WARNINGS": False,
 }
 
 # --- Content security policy (django-csp 4) -----------------------------------------------

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
+from config.api import api_urlpatterns
 from core.urls import account_urlpatterns, workspace_urlpatterns
 from evaluation.views import frameworks
 
@@ -27,5 +28,9 @@ urlpatterns = [
     path("w/<slug:workspace_slug>/", include("governance.urls")),
     path("w/<slug:workspace_slug>/", include("evaluation.urls")),
     path("api/v1/reference/", include(reference_api)),
+    path("api/v1/", include((api_urlpatterns, "api"))),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"

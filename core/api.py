@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers
 
 
@@ -20,6 +21,7 @@ def reference_list_view(
 ) -> Any:
     """A public, read-only, unpaginated list of one framework's items (they are few)."""
 
+    plural = str(queryset.model._meta.verbose_name_plural)
     view: Any = type(
         name,
         (generics.ListAPIView,),
@@ -31,4 +33,11 @@ def reference_list_view(
             "pagination_class": None,
         },
     )
+    view = extend_schema_view(
+        get=extend_schema(
+            summary=f"List the {plural}",
+            description=f"The {plural} of the frameworks, in French and English (public).",
+            tags=["Reference data"],
+        )
+    )(view)
     return view.as_view()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any, ClassVar
 
@@ -183,3 +184,154 @@ class Notification(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.text
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+class ApiToken(WorkspaceOwned):
+    """A personal API token: one user, one workspace. Only a hash of the secret is stored.
+
+    The secret is shown once, when the token is created. Requests send it as
+    ``Authorization: Bearer <secret>``; the token then acts with its owner's role in its
+    workspace, narrowed to reading when its scope is ``read``.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    scope = models.CharField(
+        _("scope"), max_length=8, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    # The first characters of the secret, kept in clear so people can tell their tokens apart.
+    prefix = models.CharField(max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("expires on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        base_manager_name = "unscoped_objects"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=TokenScope.values), name="core_api_token_scope_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.WRITE
+
+
+class WebhookEndpoint(WorkspaceOwned):
+    """An address that receives the workspace's events (see :mod:`core.webhooks`).
+
+    The secret signs every delivery; admins see it, and can rotate it. After a rotation the old
+    secret keeps signing too (a second ``v1=`` in the signature header) until
+    ``previous_secret_expires_at``, so a receiver can switch without losing a delivery.
+    """
+
+    url = models.CharField(_("address"), max_length=500)
+    secret = models.CharField(max_length=80, editable=False)
+    previous_secret = models.CharField(max_length=80, blank=True, editable=False)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    events = models.JSONField(_("events"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        base_manager_name = "unscoped_objects"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["workspace", "is_active"], name="core_webhook_active")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RETRYING = "retrying", _("Retrying")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(WorkspaceOwned):
+    """One event sent (or to send) to one endpoint. Its state lives here, not in the broker: a
+    delivery whose task was lost is found again by the periodic sweep. ``uuid`` is the delivery
+    id a receiver sees (``X-Territoria-Delivery``); ``event_id`` is the same for every endpoint
+    that gets the event, and for its replays."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(_("event"), max_length=40)
+    event_id = models.UUIDField(editable=False)
+    payload = models.JSONField(editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
+    last_response_ms = models.PositiveIntegerField(_("response time (ms)"), null=True, blank=True)
+    last_error = models.CharField(_("error"), max_length=500, blank=True)
+    # One entry per attempt: {"at", "status_code", "response_ms", "error"}.
+    history = models.JSONField(default=list, editable=False)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set while a worker sends it: nobody else sends it before then (see core.webhooks.deliver).
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    replay_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        base_manager_name = "unscoped_objects"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="core_webhook_delivery_due"),
+            models.Index(fields=["endpoint", "-created_at"], name="core_webhook_delivery_log"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=DeliveryStatus.values),
+                name="core_webhook_delivery_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint_id}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be sent (first attempt or a retry)."""
+        return self.status in (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
+
+    @property
+    def payload_text(self) -> str:
+        """The payload as people read it (the log's details)."""
+        return json.dumps(self.payload, indent=2, ensure_ascii=False)

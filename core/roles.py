@@ -46,6 +46,9 @@ ROLE_HELP = {
 PERMISSIONS: dict[str, Role] = {
     "workspace.view": Role.VIEWER,
     "workspace.update": Role.ADMIN,
+    # Webhooks: their secrets sign what the workspace sends out, so admins only.
+    "webhook.view": Role.ADMIN,
+    "webhook.manage": Role.ADMIN,
     "member.view": Role.VIEWER,
     "member.invite": Role.ADMIN,
     "member.change_role": Role.ADMIN,
@@ -79,6 +82,9 @@ PERMISSIONS: dict[str, Role] = {
     # Own comments while nobody replied; admins and owners delete any (object rule).
     "comment.delete": Role.PARTNER,
     "notification.view": Role.VIEWER,
+    # Everyone manages their own API tokens; admins and owners also revoke anyone's (object rule).
+    "token.manage": Role.VIEWER,
+    "token.revoke_any": Role.ADMIN,
     # Partners see the dashboards of the projects shared with them (object rule).
     "dashboard.view": Role.VIEWER,
     "dashboard.export": Role.VIEWER,

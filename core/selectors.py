@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.db.models import QuerySet
 
 from core import mentions
-from core.models import Invitation, Membership, Notification, User, Workspace
+from core.models import ApiToken, Invitation, Membership, Notification, User, Workspace
 
 
 def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
@@ -101,3 +103,25 @@ def notification_list(*, workspace: Workspace, user: User) -> QuerySet[Notificat
 def notification_get(*, workspace: Workspace, user: User, uuid: object) -> Notification | None:
     """One of ``user``'s own notifications; other people's do not exist for them."""
     return Notification.objects.filter(workspace=workspace, recipient=user, uuid=uuid).first()
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def api_token_list(
+    *, workspace: Workspace, user: User, everyone: bool = False
+) -> QuerySet[ApiToken]:
+    """``user``'s tokens in ``workspace``, newest first; ``everyone``: all members' (admins)."""
+    tokens = ApiToken.objects.filter(workspace=workspace).select_related("user")
+    if not everyone:
+        tokens = tokens.filter(user=user)
+    return tokens.order_by("-created_at", "-id")
+
+
+def api_token_get(
+    *, workspace: Workspace, user: User, uuid: UUID | str, everyone: bool = False
+) -> ApiToken | None:
+    """One token ``user`` may manage; other people's do not exist for them unless ``everyone``."""
+    return (
+        api_token_list(workspace=workspace, user=user, everyone=everyone).filter(uuid=uuid).first()
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task, shared_task
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 
 from core.tenancy import workspace_scope
 
@@ -37,3 +37,45 @@ def ping() -> dict[str, str]:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return {"pong": "ok", "database": connection.vendor}
+
+
+# --- Webhooks (core.webhooks) ----------------------------------------------------------------
+
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@shared_task(
+    bind=True,
+    base=WorkspaceTask,
+    name="core.deliver_webhook",
+    # The delivery's state is in the database and a claim keeps two workers from sending it at
+    # once: a message sent again (worker lost, redelivered) does no harm.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=90,
+    soft_time_limit=60,
+)
+def deliver_webhook(self: Any, *, workspace: Any, delivery_id: int) -> str:
+    """One attempt at one delivery; a failed attempt schedules the next one itself."""
+    from core import webhooks
+
+    return webhooks.deliver(workspace=workspace, delivery_id=delivery_id)
+
+
+@shared_task(name="core.webhooks_sweep", time_limit=120, soft_time_limit=100)
+def webhooks_sweep() -> int:
+    """Celery beat, every minute: send again the deliveries whose task was lost."""
+    from core import webhooks
+
+    return webhooks.sweep()
+
+
+@shared_task(name="core.webhooks_prune", time_limit=600, soft_time_limit=500)
+def webhooks_prune() -> int:
+    """Celery beat, every night: forget finished deliveries past their retention."""
+    from core import webhooks
+
+    return webhooks.prune()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core import views, views_tokens, views_webhooks
 from core.forms import LoginForm
 
 # Account pages (Django's own views, with our templates).
@@ -52,6 +52,44 @@ workspace_urlpatterns = [
         name="invitation_revoke",
     ),
     path("settings/", views.workspace_settings, name="workspace_settings"),
+    path("settings/tokens/", views_tokens.api_tokens, name="api_tokens"),
+    path(
+        "settings/tokens/<uuid:token_uuid>/revoke/",
+        views_tokens.api_token_revoke,
+        name="api_token_revoke",
+    ),
+    path("settings/webhooks/", views_webhooks.webhook_list, name="webhook_list"),
+    path("settings/webhooks/new/", views_webhooks.webhook_create, name="webhook_create"),
+    path(
+        "settings/webhooks/<uuid:endpoint_uuid>/",
+        views_webhooks.webhook_detail,
+        name="webhook_detail",
+    ),
+    path(
+        "settings/webhooks/<uuid:endpoint_uuid>/edit/",
+        views_webhooks.webhook_edit,
+        name="webhook_edit",
+    ),
+    path(
+        "settings/webhooks/<uuid:endpoint_uuid>/delete/",
+        views_webhooks.webhook_delete,
+        name="webhook_delete",
+    ),
+    path(
+        "settings/webhooks/<uuid:endpoint_uuid>/rotate-secret/",
+        views_webhooks.webhook_rotate_secret,
+        name="webhook_rotate_secret",
+    ),
+    path(
+        "settings/webhooks/<uuid:endpoint_uuid>/test/",
+        views_webhooks.webhook_test,
+        name="webhook_test",
+    ),
+    path(
+        "settings/webhooks/<uuid:endpoint_uuid>/deliveries/<uuid:delivery_uuid>/replay/",
+        views_webhooks.webhook_replay,
+        name="webhook_replay",
+    ),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/bell/", views.notification_bell, name="notification_bell"),
     path("notifications/read/", views.notification_read_all, name="notification_read_all"),

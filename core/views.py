@@ -340,3 +340,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503
     )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: problem details under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        from core.restapi import api_not_found
+
+        return api_not_found(request, exception)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception or Http404())
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from core.restapi import api_server_error
+
+        return api_server_error(request)
+    from django.views.defaults import server_error as default_server_error
+
+    return default_server_error(request)

@@ -13,11 +13,12 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import webhooks
 from core.models import User, Workspace
 from core.tenancy import assert_same_workspace
 from evaluation import dashboard
@@ -33,6 +34,7 @@ from evaluation.models import (
 )
 from governance.selectors import brand_counts
 from territories.models import Project
+from tracer.selectors import current_cycle
 
 # The author is null once their account is deleted; that must not block later edits.
 AUTHOR = ["created_by"]
@@ -211,6 +213,7 @@ def measurement_record(
             source=source, note=note, entered_by=actor,
         )  # fmt: skip
         old = None
+        webhooks.emit(workspace=workspace, event="measurement.created", obj=current)
     else:
         old = current.value
         current.value, current.source, current.note, current.entered_by = value, source, note, actor
@@ -219,6 +222,77 @@ def measurement_record(
         MeasurementChange.objects.create(
             workspace=workspace, measurement=current, old_value=old, new_value=value, actor=actor
         )
+    _touch(indicator.project)
+    return current
+
+
+MEASUREMENT_FIELDS = ("value", "source", "note")
+
+
+@transaction.atomic
+def measurement_create(
+    *,
+    actor: User,
+    workspace: Workspace,
+    indicator: Indicator,
+    period: dt.date,
+    value: Decimal,
+    source: str = "",
+    note: str = "",
+) -> Measurement:
+    """A value for a period that has none yet (the API's POST). Unlike the pages and the import,
+    which correct a period by entering it again, a client that did not read the current value
+    must not overwrite it unseen: it changes it with :func:`measurement_update`."""
+    assert_same_workspace(workspace, indicator)
+    start = period_start(period, indicator.frequency)
+    taken = ValidationError(
+        {
+            "period": _(
+                "This indicator already has a value for the period starting %(start)s: "
+                "change that measurement instead."
+            )
+            % {"start": start.isoformat()}
+        }
+    )
+    if Measurement.objects.filter(indicator=indicator, period=start).exists():
+        raise taken
+    try:
+        return measurement_record(
+            actor=actor, workspace=workspace, indicator=indicator, period=start,
+            value=value, source=source, note=note,
+        )  # fmt: skip
+    except IntegrityError as exc:  # another request recorded the same period meanwhile
+        if "measurement_one_per_period" in str(exc):
+            raise taken from exc
+        raise
+
+
+@transaction.atomic
+def measurement_update(
+    *, actor: User, workspace: Workspace, measurement: Measurement, **data: Any
+) -> Measurement:
+    """Correct a measurement's value, source or note. As with :func:`measurement_record`, the
+    old value stays in the history and the dashboards are recomputed. The period stays: the
+    indicator's frequency may have changed since, so it is not normalised again."""
+    assert_same_workspace(workspace, measurement)
+    unknown = [name for name in data if name not in MEASUREMENT_FIELDS]
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    indicator = measurement.indicator
+    current = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if "value" in data:
+        check_plausible(indicator.unit_kind, data["value"])
+    old = current.value
+    for field in MEASUREMENT_FIELDS:
+        if field in data:
+            setattr(current, field, data[field])
+    current.entered_by = actor
+    current.save()
+    if old != current.value:
+        MeasurementChange.objects.create(
+            workspace=workspace, measurement=current, old_value=old, new_value=current.value,
+            actor=actor,
+        )  # fmt: skip
     _touch(indicator.project)
     return current
 
@@ -269,6 +343,8 @@ def lesson_save(
     for field in LESSON_FIELDS:
         if field in data:
             setattr(lesson, field, data[field])
+    if lesson.cycle_id is None:  # not named: the lesson is learned in the current cycle
+        lesson.cycle = current_cycle(project=project)
     for related in ("indicator", "action", "cycle"):
         obj = getattr(lesson, related, None)
         if obj is not None and obj.project_id != project.pk:
@@ -375,14 +451,17 @@ def snapshot_compute(
             status=SnapshotStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
         )
         raise
-    DashboardSnapshot.objects.filter(pk=snapshot.pk, error=f"claim:{claim}").update(
-        status=SnapshotStatus.DONE,
-        data=data,
-        error="",
-        computed_at=timezone.now(),
-        duration_ms=int((time.monotonic() - started) * 1000),
-    )
-    snapshot.refresh_from_db()
+    with transaction.atomic():
+        done = DashboardSnapshot.objects.filter(pk=snapshot.pk, error=f"claim:{claim}").update(
+            status=SnapshotStatus.DONE,
+            data=data,
+            error="",
+            computed_at=timezone.now(),
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+        snapshot.refresh_from_db()
+        if done:  # the numbers are in: the clients fetch them from the snapshot's url
+            webhooks.emit(workspace=workspace, event="snapshot.ready", obj=snapshot, omit=["data"])
     return snapshot
 
 

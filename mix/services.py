@@ -90,6 +90,19 @@ def action_create(
     return action
 
 
+def _check_action_change(*, membership: Membership, action: Action, values: dict[str, Any]) -> None:
+    unknown = [name for name in values if name not in ACTION_FIELDS]
+    if unknown:
+        raise ValidationError({name: _("This field cannot be edited here.") for name in unknown})
+    if not can_edit_action(membership=membership, action=action):
+        raise PermissionDenied(
+            _("Only the partners who lead or contribute to this action may edit it.")
+        )
+    objective = values.get("objective")
+    if objective is not None and objective.project_id != action.project_id:
+        raise ValidationError({"objective": _("Choose an objective of the same project.")})
+
+
 def action_save_field(
     *,
     actor: User,
@@ -102,14 +115,7 @@ def action_save_field(
     original: str | None = None,
 ) -> Action:
     """One field of one action; partners only on their organisation's actions."""
-    if name not in ACTION_FIELDS:
-        raise ValidationError({name: _("This field cannot be edited here.")})
-    if not can_edit_action(membership=membership, action=action):
-        raise PermissionDenied(
-            _("Only the partners who lead or contribute to this action may edit it.")
-        )
-    if name == "objective" and value.project_id != action.project_id:
-        raise ValidationError({name: _("Choose an objective of the same project.")})
+    _check_action_change(membership=membership, action=action, values={name: value})
     saved = coediting.save_field(
         actor=actor,
         workspace=workspace,
@@ -118,6 +124,24 @@ def action_save_field(
         value=value,
         version=version,
         original=original,
+    )
+    assert isinstance(saved, Action)
+    return saved
+
+
+def action_save_fields(
+    *,
+    actor: User,
+    membership: Membership,
+    workspace: Workspace,
+    action: Action,
+    values: dict[str, Any],
+    version: int,
+) -> Action:
+    """Several fields of one action at once (the API), with the same rules as one field."""
+    _check_action_change(membership=membership, action=action, values=values)
+    saved = coediting.save_fields(
+        actor=actor, workspace=workspace, item=action, values=values, version=version
     )
     assert isinstance(saved, Action)
     return saved

@@ -278,6 +278,8 @@ def celery_worker_process(
             f"{db['PORT'] or 5432}/{db['NAME']}"
         ),
         "REDIS_URL": settings.REDIS_URL,
+        # The webhook tests' receiver listens on 127.0.0.1.
+        "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "1",
     }
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "celery-worker.log", "wb")  # noqa: SIM115

@@ -23,6 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import webhooks
 from core.models import Membership, User, Workspace
 from core.tenancy import assert_same_workspace
 from territories.models import Project
@@ -159,6 +160,29 @@ def record(
         for name, old, new in changes
     ] or [PlanChange(**base)]
     PlanChange.objects.bulk_create(rows)
+    announce(item=item, kind=kind)
+
+
+# A recorded change -> its webhook event (``objective.created``, ``action.deleted``...).
+_EVENT_VERBS: dict[str, str] = {
+    ChangeKind.CREATED: "created",
+    ChangeKind.IMPORTED: "created",
+    ChangeKind.UPDATED: "updated",
+    ChangeKind.DELETED: "deleted",
+}
+
+
+def announce(*, item: PlanItem, kind: str) -> None:
+    """The webhook event of a change, queued in its transaction (see :func:`core.webhooks.emit`):
+    every change of an objective or an action goes through :func:`record`, which calls this."""
+    verb = _EVENT_VERBS[kind]
+    webhooks.emit(
+        workspace=item.workspace_id,
+        event=f"{type(item)._meta.model_name}.{verb}",
+        obj=item,
+        # A deleted object is gone: its id is all there is to say.
+        data={"id": str(item.uuid)} if verb == "deleted" else None,
+    )
 
 
 def save_field(
@@ -180,38 +204,74 @@ def save_field(
     """
     assert_same_workspace(workspace, item)
     model = type(item)
-    field = model._meta.get_field(name)
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=item.pk)
-        assert_open(current)
-        if name == "objective":  # moving an action into a closed cycle's objective
-            assert_open(value)
+        _assert_writable(current, {name: value})
         if current.version != version:
             if _same_value(current, name, value):
                 return current
             if original is None or display(current, name) != original:
                 raise Conflict(current, name)
-        old = display(current, name)
-        if field.many_to_many:
+        return _apply(actor=actor, current=current, values={name: value})
+
+
+def save_fields(
+    *,
+    actor: User,
+    workspace: Workspace,
+    item: PlanItem,
+    values: dict[str, Any],
+    version: int,
+) -> PlanItem:
+    """Set several fields at once if nobody changed the item since ``version`` (the API's PATCH):
+    one new version, one plan revision, one history row per field that changed."""
+    assert_same_workspace(workspace, item)
+    model = type(item)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=item.pk)
+        _assert_writable(current, values)
+        if current.version != version:
+            raise Conflict(current, next(iter(values), ""))
+        if not values:
+            return current
+        return _apply(actor=actor, current=current, values=values)
+
+
+def _assert_writable(current: PlanItem, values: dict[str, Any]) -> None:
+    """The item's cycle is open, and so is the one an action would move into."""
+    assert_open(current)
+    if values.get("objective") is not None:
+        assert_open(values["objective"])
+
+
+def _apply(*, actor: User, current: PlanItem, values: dict[str, Any]) -> PlanItem:
+    """Write ``values`` on the locked ``current``: validate the fields involved, bump, record."""
+    model = type(current)
+    old = {name: display(current, name) for name in values}
+    for name, value in values.items():
+        if model._meta.get_field(name).many_to_many:
             getattr(current, name).set(value)
         else:
             setattr(current, name, value)
-            # Validate this field and every constraint that involves it, nothing else.
-            current.full_clean(exclude=_unrelated_fields(model, name), validate_unique=False)
-        new = display(current, name)
-        if old == new:
-            return current
-        current.revision = bump_revision(current.project)
-        current.version += 1  # the row is locked: nobody else can move it meanwhile
-        current.updated_by = actor
-        current.save()
-        record(
-            actor=actor,
-            item=current,
-            kind=ChangeKind.UPDATED,
-            revision=current.revision,
-            changes=[(name, old, new)],
-        )
+    # Validate these fields and every constraint that involves them, nothing else.
+    exclude = set.intersection(*(_unrelated_fields(model, name) for name in values))
+    current.full_clean(exclude=exclude, validate_unique=False)
+    changes = [
+        (name, old[name], new) for name in values if (new := display(current, name)) != old[name]
+    ]
+    if not changes:
+        return current
+    current.revision = bump_revision(current.project)  # type: ignore[attr-defined]
+    current.version += 1  # the row is locked: nobody else can move it meanwhile
+    current.updated_by = actor
+    current.save()
+    record(
+        actor=actor,
+        item=current,
+        kind=ChangeKind.UPDATED,
+        revision=current.revision,
+        changes=changes,
+    )
     return current
 
 

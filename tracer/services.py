@@ -76,6 +76,12 @@ def objective_create(
     return objective
 
 
+def _check_objective_change(values: dict[str, Any]) -> None:
+    unknown = [name for name in values if name not in OBJECTIVE_FIELDS]
+    if unknown:
+        raise ValidationError({name: _("This field cannot be edited here.") for name in unknown})
+
+
 def objective_save_field(
     *,
     actor: User,
@@ -86,8 +92,7 @@ def objective_save_field(
     version: int,
     original: str | None = None,
 ) -> Objective:
-    if name not in OBJECTIVE_FIELDS:
-        raise ValidationError({name: _("This field cannot be edited here.")})
+    _check_objective_change({name: value})
     saved = coediting.save_field(
         actor=actor,
         workspace=workspace,
@@ -96,6 +101,18 @@ def objective_save_field(
         value=value,
         version=version,
         original=original,
+    )
+    assert isinstance(saved, Objective)
+    return saved
+
+
+def objective_save_fields(
+    *, actor: User, workspace: Workspace, objective: Objective, values: dict[str, Any], version: int
+) -> Objective:
+    """Several fields of one objective at once (the API)."""
+    _check_objective_change(values)
+    saved = coediting.save_fields(
+        actor=actor, workspace=workspace, item=objective, values=values, version=version
     )
     assert isinstance(saved, Objective)
     return saved

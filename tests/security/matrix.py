@@ -31,6 +31,15 @@ class Row:
 WORKSPACE_URLS: dict[str, Row] = {
     "workspace_home": Row(),
     "workspace_settings": Row(min_role=Role.ADMIN),
+    # Webhooks: admins only (their secrets sign what the workspace sends out).
+    "webhook_list": Row(min_role=Role.ADMIN),
+    "webhook_create": Row(min_role=Role.ADMIN),
+    "webhook_detail": Row(min_role=Role.ADMIN),
+    "webhook_edit": Row(min_role=Role.ADMIN),
+    "webhook_delete": Row(method="POST", min_role=Role.ADMIN),
+    "webhook_rotate_secret": Row(method="POST", min_role=Role.ADMIN),
+    "webhook_test": Row(method="POST", min_role=Role.ADMIN),
+    "webhook_replay": Row(method="POST", min_role=Role.ADMIN),
     "members": Row(),
     "member_role": Row(method="POST", min_role=Role.ADMIN, data={"role": "viewer"}),
     "member_remove": Row(method="POST", min_role=Role.ADMIN),
@@ -95,6 +104,12 @@ WORKSPACE_URLS: dict[str, Row] = {
     "notification_bell": Row(),
     "notification_read_all": Row(method="POST"),
     "notification_read": Row(method="POST", own_object=True, others_status=404),
+    # API tokens: each member manages their own; admins and owners revoke anyone's (the sample
+    # token is the owner's; for other members it does not exist).
+    "api_tokens": Row(),
+    "api_token_revoke": Row(
+        method="POST", own_object=True, others_min_role=Role.ADMIN, others_status=404
+    ),
     "plan_library": Row(hidden_from_partner=True),
     # Partner organisations and sharing.
     "partner_list": Row(),
@@ -220,3 +235,225 @@ PUBLIC = {
 
 # Signed-in users, outside any workspace.
 LOGIN_ONLY = {"workspace_list", "password_change", "password_change_done"}
+
+
+# --- The REST API (namespace "api") ------------------------------------------------------------
+#
+# Each workspace route lists the HTTP methods it answers; any other method answers 405. Bodies
+# are JSON; a value "@name" is replaced by the id of the sample object ``name``. An allowed
+# operation answers 200 (GET, PATCH), 201 (POST) or 204 (DELETE); a role below ``min_role`` 403;
+# anonymous callers 401 and members of another workspace 404, whatever the method.
+
+
+@dataclass(frozen=True)
+class ApiOp:
+    min_role: str = Role.VIEWER
+    # The partner cannot see the sample object (its project is not shared with them):
+    # ``partner_status`` (404 for an object in the URL, 400 for one named in the body).
+    hidden_from_partner: bool = False
+    partner_status: int = 404
+    body: dict[str, object] = field(default_factory=dict)
+    query: str = ""
+    # Object rule, as for the pages: the sample object is the owner persona's.
+    own_object: bool = False
+    others_min_role: str | None = None
+    others_status: int = 403
+
+
+@dataclass(frozen=True)
+class ApiRow:
+    ops: dict[str, ApiOp]
+    obj: str | None = None  # the sample object named by the detail URL
+
+
+VIEW = ApiOp()
+VIEW_HIDDEN = ApiOp(hidden_from_partner=True)
+
+API_URLS: dict[str, ApiRow] = {
+    "api:api-root": ApiRow({"GET": VIEW}),
+    "api:territory-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(min_role=Role.EDITOR, body={"name": "New area", "kind": "city"}),
+        }
+    ),
+    "api:territory-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"name": "Area"}),
+        },
+        obj="territory",
+    ),
+    "api:project-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"name": "New project", "territory": "@territory", "start_date": "2026-01-05"},
+            ),
+        }
+    ),
+    "api:project-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(
+                min_role=Role.EDITOR, hidden_from_partner=True, body={"ambition": "Grow"}
+            ),
+        },
+        obj="project",
+    ),
+    "api:cycle-list": ApiRow({"GET": VIEW}),
+    "api:cycle-detail": ApiRow({"GET": VIEW_HIDDEN}, obj="cycle"),
+    # Partners see every organisation (they see the members page anyway); admins manage them.
+    "api:partner-organisation-list": ApiRow(
+        {"GET": VIEW, "POST": ApiOp(min_role=Role.ADMIN, body={"name": "Chamber of trade"})}
+    ),
+    "api:partner-organisation-detail": ApiRow(
+        {
+            "GET": VIEW,
+            "PATCH": ApiOp(min_role=Role.ADMIN, body={"name": "Tourism office"}),
+            "DELETE": ApiOp(min_role=Role.ADMIN),
+        },
+        obj="organisation",
+    ),
+    "api:objective-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"project": "@project", "stage": "tracer.reputation", "title": "New"},
+            ),
+        }
+    ),
+    "api:objective-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"priority": 2}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="objective",
+    ),
+    "api:action-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"objective": "@objective", "family": "mix.promotion", "title": "New"},
+            ),
+        }
+    ),
+    # Partners edit the actions their organisation takes part in (here: none they can see).
+    "api:action-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.PARTNER, hidden_from_partner=True, body={"priority": 2}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="action",
+    ),
+    # Partners comment, but on the projects shared with them only: the sample action is not.
+    "api:comment-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.PARTNER,
+                hidden_from_partner=True,
+                partner_status=400,
+                body={"action": "@action", "body": "Hello"},
+            ),
+        }
+    ),
+    # The sample comment is the owner's: only its author edits it; admins delete anyone's.
+    "api:comment-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(
+                min_role=Role.PARTNER,
+                hidden_from_partner=True,
+                own_object=True,
+                body={"body": "Edited"},
+            ),
+            "DELETE": ApiOp(
+                min_role=Role.PARTNER,
+                hidden_from_partner=True,
+                own_object=True,
+                others_min_role=Role.ADMIN,
+            ),
+        },
+        obj="comment",
+    ),
+    # Evaluation: partners read the evaluation of the projects shared with them, edit nothing.
+    "api:indicator-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={
+                    "project": "@project",
+                    "name": "New indicator",
+                    "unit": "visits",
+                    "stage": "tracer.reputation",
+                    "frequency": "yearly",
+                },
+            ),
+        }
+    ),
+    "api:indicator-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"unit": "%"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="indicator",
+    ),
+    "api:measurement-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"indicator": "@indicator", "period": "2025-04-10", "value": "12"},
+            ),
+        }
+    ),
+    "api:measurement-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"value": "11"}),
+        },
+        obj="measurement",
+    ),
+    # The workspace's dashboard covers every project: hidden from partners.
+    "api:dashboard-snapshot-list": ApiRow({"GET": VIEW}),
+    "api:dashboard-snapshot-detail": ApiRow({"GET": VIEW_HIDDEN}, obj="snapshot"),
+    "api:lesson-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"project": "@project", "learned": "Lesson", "policy": "tourism"},
+            ),
+        }
+    ),
+    "api:lesson-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"sent_to": "x"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="lesson",
+    ),
+    # Everyone reads the members; admins change roles and remove members (the sample: the viewer).
+    "api:member-list": ApiRow({"GET": VIEW}),
+    "api:member-detail": ApiRow(
+        {
+            "GET": VIEW,
+            "PATCH": ApiOp(min_role=Role.ADMIN, body={"role": "editor"}),
+            "DELETE": ApiOp(min_role=Role.ADMIN),
+        },
+        obj="member",
+    ),
+}
+
+# The API outside a workspace: the schema and its docs are public; /me/ needs credentials (401).
+API_PUBLIC = {"api:schema", "api:docs"}
+API_LOGIN_ONLY = {"api:me"}

@@ -1,0 +1,282 @@
+"""OpenAPI 3.1 for the workspace API (drf-spectacular): shared errors, examples, headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.generators import SchemaGenerator as BaseSchemaGenerator
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+# core.restapi applies extend_schema() while loading, which loads this module: import it lazily.
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+# RFC 9457 problem details, the body of every error. Built inline: a serializer attribute named
+# ``errors`` would hide Serializer.errors.
+ProblemSerializer = inline_serializer(
+    "Problem",
+    {
+        "type": serializers.CharField(help_text="A URI naming the kind of problem."),
+        "title": serializers.CharField(help_text="A short summary of the kind of problem."),
+        "status": serializers.IntegerField(help_text="The HTTP status code."),
+        "detail": serializers.CharField(help_text="What went wrong this time, for people."),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="Invalid input: each field's messages (non_field_errors: the whole object).",
+        ),
+        "current": serializers.DictField(
+            required=False, help_text="412 only: the object as it is now (ETag in the header)."
+        ),
+        "retry_after": serializers.IntegerField(
+            required=False, help_text="429 only: seconds to wait (also in Retry-After)."
+        ),
+    },
+)
+
+
+_ERROR_EXAMPLES: dict[int, dict[str, Any]] = {
+    400: {
+        "type": "urn:territoria:problem:validation_error",
+        "title": "Invalid input",
+        "status": 400,
+        "detail": "Check the fields listed in errors.",
+        "errors": {"title": ["This field may not be blank."], "colour": ["Unknown field."]},
+    },
+    401: {
+        "type": "urn:territoria:problem:not_authenticated",
+        "title": "Not authenticated",
+        "status": 401,
+        "detail": "Authentication credentials were not provided.",
+    },
+    403: {
+        "type": "urn:territoria:problem:permission_denied",
+        "title": "Permission denied",
+        "status": 403,
+        "detail": "This token is read-only: create a read and write token to change data.",
+    },
+    404: {
+        "type": "urn:territoria:problem:not_found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "Not found.",
+    },
+    409: {
+        "type": "urn:territoria:problem:conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "This conflicts with the current state of the object.",
+    },
+    412: {
+        "type": "urn:territoria:problem:precondition_failed",
+        "title": "Precondition failed",
+        "status": 412,
+        "detail": "Someone changed this object since you read it: the current version is attached.",
+        "current": {"id": "8d1c0c8e-3f4a-4d8e-9a57-2b4e8f0c9d11", "version": 4},
+    },
+    413: {
+        "type": "urn:territoria:problem:payload_too_large",
+        "title": "Payload too large",
+        "status": 413,
+        "detail": "The request body is larger than 262144 bytes.",
+    },
+    415: {
+        "type": "urn:territoria:problem:unsupported_media_type",
+        "title": "Unsupported media type",
+        "status": 415,
+        "detail": 'Unsupported media type "text/plain" in request.',
+    },
+    428: {
+        "type": "urn:territoria:problem:precondition_required",
+        "title": "Precondition required",
+        "status": 428,
+        "detail": "Send If-Match with the ETag you last read, so nobody's change is overwritten.",
+    },
+    429: {
+        "type": "urn:territoria:problem:throttled",
+        "title": "Too many requests",
+        "status": 429,
+        "detail": "Request was throttled. Expected available in 12 seconds.",
+        "retry_after": 12,
+    },
+}
+
+_ERROR_DESCRIPTIONS = {
+    400: "Invalid input: every field's messages are in `errors`.",
+    401: "No credentials, or a token that is mistyped, revoked or expired.",
+    403: "Your role (or a read-only token) does not allow this.",
+    404: "No such object in this workspace (another workspace's ids are never found).",
+    409: "The change conflicts with the object's state (a closed cycle, say).",
+    412: "Stale If-Match: the object changed; `current` holds it now.",
+    413: "The request body is too large.",
+    415: "Send JSON (Content-Type: application/json).",
+    428: "If-Match is required: send the ETag you last read.",
+    429: "Too many requests: wait for Retry-After seconds.",
+}
+
+
+def _error_codes(method: str, action: str | None) -> list[int]:
+    codes = [401, 403, 404, 429]
+    if method == "GET" and action == "list":
+        codes.append(400)
+    if method in ("POST", "PATCH"):
+        codes += [400, 413, 415]
+    if method in ("PATCH", "DELETE"):
+        codes += [409, 412, 428]
+    if method == "POST":
+        codes.append(409)
+    return sorted(set(codes))
+
+
+class AutoSchema(BaseAutoSchema):
+    """Adds to every workspace operation: its error responses (problem details with examples),
+    the If-Match header on writes, the ETag header on answers, and the view's examples."""
+
+    def _is_workspace_view(self) -> bool:
+        from core.restapi import WorkspaceViewSet
+
+        return isinstance(self.view, WorkspaceViewSet)
+
+    def get_tags(self) -> list[str]:
+        model = getattr(self.view, "model", None)
+        if model is not None and self._is_workspace_view():
+            return [str(model._meta.verbose_name_plural).capitalize()]
+        return list(super().get_tags())
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        from core.restapi import WorkspaceRootViewSet
+
+        if isinstance(self.view, WorkspaceRootViewSet):  # its "list" is one object
+            return False
+        return bool(super()._is_list_view(serializer))
+
+    def _error_codes(self) -> list[int]:
+        if self._is_workspace_view():
+            return _error_codes(self.method, getattr(self.view, "action", None))
+        # Outside a workspace (/me/, the reference lists): throttled, maybe signed in, filtered.
+        codes = [429]
+        if not any(isinstance(p, AllowAny) for p in self.view.get_permissions()):
+            codes.append(401)
+        if self.method == "GET" and getattr(self.view, "filter_backends", None):
+            codes.append(400)
+        return sorted(codes)
+
+    def _is_retrieve(self) -> bool:
+        return self._is_workspace_view() and getattr(self.view, "action", None) == "retrieve"
+
+    def get_override_parameters(self) -> list[Any]:
+        params = list(super().get_override_parameters())
+        if self._is_retrieve():
+            params.append(
+                OpenApiParameter(
+                    "If-None-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description="The ETag you hold: 304 without a body while it is current.",
+                )
+            )
+        if self._is_workspace_view():
+            params.append(
+                OpenApiParameter(
+                    "workspace_slug",
+                    str,
+                    OpenApiParameter.PATH,
+                    description="The workspace's address, as in /w/<workspace>/ on the site.",
+                )
+            )
+        if self._is_workspace_view() and self.method in ("PATCH", "DELETE"):
+            params.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=True,
+                    description="The ETag of the object as you last read it.",
+                )
+            )
+        return params
+
+    def get_examples(self) -> list[OpenApiExample]:
+        examples = list(super().get_examples())
+        example = getattr(self.view, "schema_example", None)
+        if not examples and example is not None and self._is_workspace_view():
+            view: Any = self.view
+            serializer = view.get_serializer_class()()
+            writable = {n for n, f in serializer.fields.items() if not f.read_only}
+            examples.append(OpenApiExample("Example", value=example, response_only=True))
+            request_example = {k: v for k, v in example.items() if k in writable}
+            if request_example:
+                examples.append(OpenApiExample("Example", value=request_example, request_only=True))
+        return examples
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        etag = {
+            "schema": {"type": "string"},
+            "description": "The object's version: send it back in If-Match to change it.",
+        }
+        if self._is_workspace_view() and getattr(self.view, "action", None) in (
+            "retrieve",
+            "create",
+            "partial_update",
+        ):
+            for status_code, response in responses.items():
+                if status_code in ("200", "201"):
+                    response.setdefault("headers", {})["ETag"] = etag
+        if self._is_retrieve():
+            responses["304"] = {
+                "description": "Not modified: the ETag in If-None-Match is still current.",
+                "headers": {"ETag": etag},
+            }
+        for code in self._error_codes():
+            response = self._get_response_for_code(
+                ProblemSerializer, str(code), media_types=[PROBLEM_CONTENT_TYPE]
+            )
+            response["description"] = _ERROR_DESCRIPTIONS[code]
+            response["content"][PROBLEM_CONTENT_TYPE]["examples"] = {
+                "Problem": {"value": _ERROR_EXAMPLES[code]}
+            }
+            if code == 429:
+                response["headers"] = {
+                    "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}
+                }
+            if code == 412:
+                response["headers"] = {"ETag": {**etag, "description": "The current ETag."}}
+            responses[str(code)] = response
+        return responses
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "core.apiauth.BearerTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": (
+                "A personal API token (trr_...), created in the workspace's Settings → API tokens."
+            ),
+        }
+
+
+def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> Any:
+    """Request bodies refuse properties they do not declare (the API answers 400 to them)."""
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and schema.get("type") == "object":
+            schema["additionalProperties"] = False
+    return result
+
+
+class SchemaGenerator(BaseSchemaGenerator):
+    """Generates the schema with the workspace scope lifted: it reads models, never rows."""
+
+    def get_schema(self, request: Any = None, public: bool = False) -> Any:
+        from core.tenancy import scopes_disabled
+
+        with scopes_disabled():
+            return super().get_schema(request, public)

@@ -1,0 +1,107 @@
+"""Every API list answers the same bytes however it is read.
+
+Lists whose serializer shows only columns, related ids or codes and lists of them are read as
+rows (``values()``, core.restapi.row_plan), and pages of one table's rows are chosen by id first
+(core.apipaging.LateRowPaginator). Here each list, on the benchmark's seeded dataset (actions
+with and without a lead partner, audiences, contributors, unset dates, nobody's last change...),
+is requested as it is served and again with both shortcuts switched off: the answers must be
+byte for byte the same, with filters and orderings too.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from bench.dataset import build_dataset
+from bench.harness import with_token
+from bench.sizes import SIZES, THROTTLE_RATES
+from config.api import router
+from core import apipaging, restapi
+from core.models import Workspace
+from core.roles import Role
+from core.tenancy import workspace_scope
+from governance.models import PartnerOrganisation
+from mix.models import Action
+
+SEED = 11
+
+
+@pytest.fixture
+def seeded(settings: Any) -> tuple[Client, str]:
+    settings.API_THROTTLE_RATES = THROTTLE_RATES  # a few dozen requests in a row
+    data = build_dataset(SIZES["XS"], SEED)
+    slug = data.plans[0].slug
+    return with_token(data.owners[slug], data.workspaces[slug]), slug
+
+
+def answers(client: Client, path: str) -> tuple[int, bytes]:
+    response = client.get(path)
+    return response.status_code, response.content
+
+
+def plainly(monkeypatch: pytest.MonkeyPatch, client: Client, path: str) -> tuple[int, bytes]:
+    """The answer read as model instances, paged by Django's own slicing."""
+    with monkeypatch.context() as patch:
+        patch.setattr(restapi, "row_plan", lambda serializer, queryset: None)
+        patch.setattr(apipaging, "unique_rows", lambda queryset: False)
+        return answers(client, path)
+
+
+@pytest.mark.django_db
+def test_every_list_answers_the_same_bytes_read_as_rows_or_as_instances(
+    seeded: tuple[Client, str],
+    sample: dict[str, Any],
+    personas: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alpha = personas.workspace
+    clients = [seeded, (with_token(personas.user(Role.OWNER), alpha), alpha.slug)]
+    read_as_rows: set[str] = set()
+    shown: dict[str, int] = {}
+    real = restapi.RowPlan.represent
+
+    def represent(plan: restapi.RowPlan, rows: Any) -> list[dict[str, Any]]:
+        read_as_rows.add(prefix)
+        return real(plan, rows)
+
+    monkeypatch.setattr(restapi.RowPlan, "represent", represent)
+    for client, slug in clients:
+        for prefix, _viewset, basename in router.registry:
+            path = reverse(f"api:{basename}-list", kwargs={"workspace_slug": slug})
+            for query in ("?page_size=100", "?page_size=2&page=2"):
+                served = answers(client, path + query)
+                assert served == plainly(monkeypatch, client, path + query), path + query
+                if query == "?page_size=100":
+                    assert served[0] == 200, (path, served)
+                    shown[prefix] = shown.get(prefix, 0) + json.loads(served[1])["count"]
+    # The lists compared had something to show; the one the benchmark times is read as rows.
+    assert all(shown[p] for p in shown if p != "dashboard-snapshots"), shown
+    assert "actions" in read_as_rows
+
+
+@pytest.mark.django_db
+def test_filtered_and_ordered_actions_answer_the_same_bytes(
+    seeded: tuple[Client, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, slug = seeded
+    with workspace_scope(Workspace.objects.get(slug=slug)):
+        partner = PartnerOrganisation.objects.filter(contributed_actions__isnull=False).first()
+        audience = Action.audiences.through.objects.values_list("audience__code", flat=True)[0]
+    assert partner is not None
+    path = reverse("api:action-list", kwargs={"workspace_slug": slug})
+    queries = [
+        "?ordering=-title&page_size=10",
+        "?ordering=budget_planned,start_date&page_size=5&page=3",
+        f"?audience={audience}",  # a join on a many-to-many: paged as Django pages
+        f"?partner={partner.uuid}",
+        "?status=planned&status=done&ordering=-updated_at",
+        "?stage=reputation&page_size=3",
+        "?q=a&page_size=100",
+    ]
+    for query in queries:
+        assert answers(client, path + query) == plainly(monkeypatch, client, path + query), query
