@@ -274,7 +274,14 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.apischema.postprocess",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # Several models have a "kind": each choice set gets its own name.
+        "PartnerKindEnum": "governance.models.PartnerKind",
+        "GovernanceBodyKindEnum": "governance.models.BodyKind",
+        "OwnershipEventKindEnum": "governance.models.OwnershipKind",
+        "AmbassadorKindEnum": "governance.models.AmbassadorKind",
+        "DeliverableKindEnum": "governance.models.DeliverableKind",
+    },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }
 

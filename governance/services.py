@@ -397,6 +397,41 @@ def deliverable_add(
 
 
 @transaction.atomic
+def deliverable_update(
+    *, actor: User, workspace: Workspace, deliverable: Deliverable, **data: Any
+) -> Deliverable:
+    """Change the title, the note (a note) or the link (a link) of a deliverable; its kind and
+    its file stay (upload another file as a new deliverable)."""
+    assert_same_workspace(workspace, deliverable)
+    allowed = {"title"} | (
+        {"text"}
+        if deliverable.kind == DeliverableKind.NOTE
+        else {"url"}
+        if deliverable.kind == DeliverableKind.LINK
+        else set()
+    )
+    refused = sorted(set(data) - allowed)
+    if refused:
+        raise ValidationError(
+            {
+                name: _("A %(kind)s has no such field.") % {"kind": deliverable.kind}
+                for name in refused
+            }
+        )
+    if "title" in data:
+        data["title"] = data["title"].strip()
+    if deliverable.kind == DeliverableKind.NOTE and not data.get("text", deliverable.text).strip():
+        raise ValidationError({"text": _("Write the note.")})
+    if deliverable.kind == DeliverableKind.LINK and not data.get("url", deliverable.url):
+        raise ValidationError({"url": _("Give the link.")})
+    for name, value in data.items():
+        setattr(deliverable, name, value)
+    deliverable.full_clean(exclude=["workspace", "file"])
+    deliverable.save()
+    return deliverable
+
+
+@transaction.atomic
 def deliverable_delete(*, actor: User, workspace: Workspace, deliverable: Deliverable) -> None:
     assert_same_workspace(workspace, deliverable)
     _delete_file_on_commit(deliverable.file)

@@ -21,7 +21,10 @@ from governance.models import (
     Contribution,
     Decision,
     Deliverable,
+    Element,
     GovernanceBody,
+    MaturityAssessment,
+    MaturityScore,
     Meeting,
     MethodStep,
     OwnershipEvent,
@@ -364,3 +367,34 @@ class ActorProposalFactory(CycleRecordFactory):
 
     name = factory.Sequence(lambda n: f"Newcomer {n}")
     kind = "company"
+
+
+class MaturityAssessmentFactory(UnscopedFactory):
+    """The assessment of a project's cycle: pass ``cycle=`` (default: a new project's cycle 1)."""
+
+    class Meta:
+        model = MaturityAssessment
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    cycle = factory.LazyAttribute(lambda o: _first_cycle(o.of_project))
+    project = factory.SelfAttribute("cycle.project")
+
+    class Params:
+        of_project = factory.SubFactory(
+            ProjectFactory, workspace=factory.SelfAttribute("..workspace")
+        )
+
+
+class MaturityScoreFactory(UnscopedFactory):
+    """The score of the organisation element (pass ``element=`` for another)."""
+
+    class Meta:
+        model = MaturityScore
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    assessment = factory.SubFactory(
+        MaturityAssessmentFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    element = factory.LazyFunction(lambda: Element.objects.get(code="element.organisation"))
+    score = 2
+    justification = "A steering committee meets."

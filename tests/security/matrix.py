@@ -452,6 +452,236 @@ API_URLS: dict[str, ApiRow] = {
         },
         obj="member",
     ),
+    # Governance and the method: partners read those of the projects shared with them (the sample
+    # project is not), editors and up manage them; contact people follow their organisation.
+    "api:contact-person-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.ADMIN, body={"organisation": "@organisation", "full_name": "New"}
+            ),
+        }
+    ),
+    "api:contact-person-detail": ApiRow(
+        {
+            "GET": VIEW,
+            "PATCH": ApiOp(min_role=Role.ADMIN, body={"phone": "+33 3 21 00 00 00"}),
+            "DELETE": ApiOp(min_role=Role.ADMIN),
+        },
+        obj="contact",
+    ),
+    "api:governance-body-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"project": "@project", "name": "Technical committee", "kind": "technical"},
+            ),
+        }
+    ),
+    "api:governance-body-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"mandate": "M"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="body",
+    ),
+    "api:meeting-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(min_role=Role.EDITOR, body={"body": "@body", "held_on": "2026-05-01"}),
+        }
+    ),
+    "api:meeting-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(
+                min_role=Role.EDITOR, hidden_from_partner=True, body={"minutes": "**Done**"}
+            ),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="meeting",
+    ),
+    "api:decision-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(min_role=Role.EDITOR, body={"meeting": "@meeting", "text": "Go"}),
+        }
+    ),
+    "api:decision-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"status": "done"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="decision",
+    ),
+    "api:step-progress-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR, body={"project": "@project", "step": "method.s1.markets"}
+            ),
+        }
+    ),
+    "api:step-progress-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"status": "done"}),
+        },
+        obj="progress",
+    ),
+    "api:deliverable-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={
+                    "project": "@project",
+                    "step": "method.s1.information",
+                    "kind": "note",
+                    "title": "Note",
+                    "text": "Written",
+                },
+            ),
+        }
+    ),
+    "api:deliverable-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"title": "T"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="deliverable",
+    ),
+    "api:maturity-assessment-list": ApiRow({"GET": VIEW}),
+    "api:maturity-assessment-detail": ApiRow({"GET": VIEW_HIDDEN}, obj="assessment"),
+    "api:maturity-score-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"cycle": "@cycle", "element": "element.method", "score": 3},
+            ),
+        }
+    ),
+    "api:maturity-score-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"score": 1}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="score",
+    ),
+    "api:contribution-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"cycle": "@cycle", "partner": "@organisation2", "amount": "100.00"},
+            ),
+        }
+    ),
+    "api:contribution-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"note": "N"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="contribution",
+    ),
+    "api:ownership-event-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"cycle": "@cycle", "kind": "survey", "held_on": "2026-05-01", "title": "S"},
+            ),
+        }
+    ),
+    "api:ownership-event-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(
+                min_role=Role.EDITOR, hidden_from_partner=True, body={"participants": 12}
+            ),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="ownership",
+    ),
+    "api:actor-proposal-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(min_role=Role.EDITOR, body={"cycle": "@cycle", "name": "Newcomer"}),
+        }
+    ),
+    "api:actor-proposal-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(
+                min_role=Role.EDITOR, hidden_from_partner=True, body={"status": "contacted"}
+            ),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="proposal",
+    ),
+    "api:brand-platform-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(min_role=Role.EDITOR, body={"project": "@project2", "name": "Brand"}),
+        }
+    ),
+    "api:brand-platform-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"promise": "P"}),
+        },
+        obj="platform",
+    ),
+    "api:brand-licensee-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"platform": "@platform", "partner": "@organisation2", "since": "2026-05-01"},
+            ),
+        }
+    ),
+    "api:brand-licensee-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"note": "N"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="licensee",
+    ),
+    "api:ambassador-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"platform": "@platform", "name": "Jeanne", "joined_on": "2026-05-01"},
+            ),
+        }
+    ),
+    "api:ambassador-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"segment": "S"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="ambassador",
+    ),
+    # Closing the sample project's open cycle opens the next one (201).
+    "api:cycle-close": ApiRow(
+        {
+            "POST": ApiOp(
+                min_role=Role.EDITOR, hidden_from_partner=True, body={"started_on": "2030-01-07"}
+            )
+        },
+        obj="cycle",
+    ),
 }
 
 # The API outside a workspace: the schema and its docs are public; /me/ needs credentials (401).
