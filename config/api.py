@@ -9,13 +9,30 @@ from rest_framework.routers import SimpleRouter
 from core.api_docs import ApiDocsView
 from core.api_views import MemberViewSet, MeView
 from core.restapi import WorkspaceRootViewSet
+from evaluation.api.cycles import CycleCloseViewSet
 from evaluation.api.views import (
     DashboardSnapshotViewSet,
     IndicatorViewSet,
     LessonViewSet,
     MeasurementViewSet,
 )
-from governance.api.views import PartnerOrganisationViewSet
+from governance.api.views import (
+    ActorProposalViewSet,
+    AmbassadorViewSet,
+    BrandLicenseeViewSet,
+    BrandPlatformViewSet,
+    ContactPersonViewSet,
+    ContributionViewSet,
+    DecisionViewSet,
+    DeliverableViewSet,
+    GovernanceBodyViewSet,
+    MaturityAssessmentViewSet,
+    MaturityScoreViewSet,
+    MeetingViewSet,
+    OwnershipEventViewSet,
+    PartnerOrganisationViewSet,
+    StepProgressViewSet,
+)
 from mix.api.views import ActionViewSet, CommentViewSet
 from territories.api.views import CycleViewSet, ProjectViewSet, TerritoryViewSet
 from tracer.api.views import ObjectiveViewSet
@@ -35,6 +52,21 @@ router.register("measurements", MeasurementViewSet, basename="measurement")
 router.register("dashboard-snapshots", DashboardSnapshotViewSet, basename="dashboard-snapshot")
 router.register("lessons", LessonViewSet, basename="lesson")
 router.register("members", MemberViewSet, basename="member")
+# Governance and the method (issue 6).
+router.register("contact-people", ContactPersonViewSet, basename="contact-person")
+router.register("governance-bodies", GovernanceBodyViewSet, basename="governance-body")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("step-progress", StepProgressViewSet, basename="step-progress")
+router.register("deliverables", DeliverableViewSet, basename="deliverable")
+router.register("maturity-assessments", MaturityAssessmentViewSet, basename="maturity-assessment")
+router.register("maturity-scores", MaturityScoreViewSet, basename="maturity-score")
+router.register("contributions", ContributionViewSet, basename="contribution")
+router.register("ownership-events", OwnershipEventViewSet, basename="ownership-event")
+router.register("actor-proposals", ActorProposalViewSet, basename="actor-proposal")
+router.register("brand-platforms", BrandPlatformViewSet, basename="brand-platform")
+router.register("brand-licensees", BrandLicenseeViewSet, basename="brand-licensee")
+router.register("ambassadors", AmbassadorViewSet, basename="ambassador")
 
 WorkspaceRootViewSet.routes = [(prefix, basename) for prefix, _, basename in router.registry]
 
@@ -44,6 +76,11 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         "w/<slug:workspace_slug>/",
         WorkspaceRootViewSet.as_view({"get": "list"}),
         name="api-root",
+    ),
+    path(
+        "w/<slug:workspace_slug>/cycles/<uuid:uuid>/close/",
+        CycleCloseViewSet.as_view({"post": "close"}),
+        name="cycle-close",
     ),
     path("w/<slug:workspace_slug>/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

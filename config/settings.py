@@ -215,7 +215,11 @@ STORAGES = {
         )
     },
 }
+# Uploaded files (partner logos, method deliverables). Never served by a public URL: views
+# check who may read each file and stream it (core.uploads.serve).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+UPLOAD_MAX_SIZE = env.int("UPLOAD_MAX_SIZE", default=10 * 1024 * 1024)  # bytes
+LOGO_MAX_SIZE = env.int("LOGO_MAX_SIZE", default=1024 * 1024)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -270,7 +274,14 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.apischema.postprocess",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # Several models have a "kind": each choice set gets its own name.
+        "PartnerKindEnum": "governance.models.PartnerKind",
+        "GovernanceBodyKindEnum": "governance.models.BodyKind",
+        "OwnershipEventKindEnum": "governance.models.OwnershipKind",
+        "AmbassadorKindEnum": "governance.models.AmbassadorKind",
+        "DeliverableKindEnum": "governance.models.DeliverableKind",
+    },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }
 

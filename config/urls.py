@@ -1,6 +1,5 @@
 """URL wiring. Workspace pages live under /w/<workspace_slug>/, the API under /api/v1/."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
@@ -35,11 +34,3 @@ urlpatterns = [
 
 handler404 = "core.views.not_found"
 handler500 = "core.views.server_error"
-
-if settings.DEBUG:  # pragma: no cover - local development only
-    from django.conf.urls.static import static
-
-    urlpatterns += static(
-        settings.MEDIA_URL if hasattr(settings, "MEDIA_URL") else "/media/",
-        document_root=settings.MEDIA_ROOT,
-    )

@@ -34,10 +34,15 @@ def render_page(
 
 
 def render_invalid(
-    request: HttpRequest, template: str, context: dict[str, Any], *, partial: str = "form"
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    partial: str = "form",
+    status: int = 422,
 ) -> HttpResponse:
     """A form with errors: 422, only the form fragment for HTMX, nothing lost."""
-    return render_page(request, template, context, partial=partial, status=422)
+    return render_page(request, template, context, partial=partial, status=status)
 
 
 def redirect_after_success(request: HttpRequest, url: str) -> HttpResponse:
@@ -56,29 +61,39 @@ def handle_form(
     success_url: Any,
     context: dict[str, Any] | None = None,
     success_message: str = "",
+    partial: str = "form",
+    form_name: str = "form",
 ) -> HttpResponse:
     """The one way our pages process a form.
 
     GET renders the page. A POST that validates calls ``save(cleaned_data)`` (a service) and
     redirects to ``success_url(result)``; a ``ValidationError`` from the service lands on the
     form. An invalid POST answers 422 with the ``form`` fragment (the whole page without HTMX),
-    keeping everything the user typed.
+    keeping everything the user typed. A page with several forms names the one posted
+    (``form_name`` in the context) and its fragment (``partial``).
     """
     from django.contrib import messages
     from django.core.exceptions import ValidationError
 
-    context = {**(context or {}), "form": form}
+    from core.errors import Refused
+
+    context = {**(context or {}), form_name: form}
     if request.method == "POST":
         if form.is_valid():
             try:
                 result = save(form.cleaned_data)
             except ValidationError as error:
                 _add_service_error(form, error)
+            except Refused as refusal:  # e.g. a closed cycle: 409, the reason on the form
+                form.add_error(None, refusal.message)
+                return render_invalid(
+                    request, template, context, partial=partial, status=refusal.status
+                )
             else:
                 if success_message:
                     messages.success(request, success_message)
                 return redirect_after_success(request, success_url(result))
-        return render_invalid(request, template, context)
+        return render_invalid(request, template, context, partial=partial)
     return render_page(request, template, context)
 
 

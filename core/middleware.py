@@ -19,6 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 
 from core import tenancy
+from core.errors import Refused
 from core.models import Membership
 
 _TOKEN_ATTR = "_territoria_scope_token"  # noqa: S105 - an attribute name, not a secret
@@ -68,3 +69,17 @@ class WorkspaceMiddleware:
         request.membership = membership  # type: ignore[attr-defined]
         setattr(request, _TOKEN_ATTR, tenancy._active.set(membership.workspace))
         return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A service refused the change (a closed cycle...): the page says why, with its status."""
+        if not isinstance(exception, Refused) or request.path_info.startswith("/api/"):
+            return None
+        from core.htmx import render_page
+
+        return render_page(
+            request,
+            "core/refused.html",
+            {"message": exception.message},
+            partial="message",
+            status=exception.status,
+        )

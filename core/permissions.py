@@ -7,11 +7,12 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from core.roles import PERMISSIONS, can
 
-F = TypeVar("F", bound=Callable[..., HttpResponse])
+F = TypeVar("F", bound=Callable[..., HttpResponseBase])
 
 
 def require_action(action: str) -> Callable[[F], F]:
@@ -27,7 +28,7 @@ def require_action(action: str) -> Callable[[F], F]:
 
     def decorator(view: F) -> F:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             membership = getattr(request, "membership", None)
             if membership is None:
                 raise ImproperlyConfigured(

@@ -44,6 +44,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from core.apipaging import as_rows
 from core.apischema import PROBLEM_CONTENT_TYPE
+from core.errors import Refused
 from core.models import ApiToken, Membership, Workspace
 from core.roles import PERMISSIONS
 from core.tenancy import ScopeError, workspace_scope
@@ -144,6 +145,8 @@ def _django_to_drf(exc: Exception) -> Exception:
     if isinstance(exc, DjangoPermissionDenied):
         detail = str(exc.args[0]) if exc.args and " " in str(exc.args[0]) else None
         return exceptions.PermissionDenied(detail)
+    if isinstance(exc, Refused):  # a closed cycle, say: the state refuses a valid request
+        return Conflict(exc.message)
     if isinstance(exc, Http404 | ScopeError):
         # ScopeError: a related object of another workspace reached a service.
         return exceptions.NotFound()

@@ -94,6 +94,12 @@ PERMISSIONS: dict[str, Role] = {
     "measurement.record": Role.EDITOR,
     "lesson.view": Role.VIEWER,
     "lesson.manage": Role.EDITOR,
+    # Governance and the method: partners read those of the projects shared with them (object
+    # rule); editors and up manage bodies, meetings, decisions, the method, maturity, pooled
+    # means, local ownership, the brand and the cycle review.
+    "governance.view": Role.VIEWER,
+    "governance.manage": Role.EDITOR,
+    "cycle.close": Role.EDITOR,
 }
 
 

@@ -293,6 +293,14 @@ def compute_project(project: Project, *, today: dt.date | None = None) -> dict[s
     }
 
 
+def attainment(project: Project, *, today: dt.date | None = None) -> dict[str, Any]:
+    """Where each indicator of ``project`` stands against its target, computed now (the cycle
+    review reads it live; the dashboards read their snapshot)."""
+    today = today or dt.date.today()
+    indicators = _indicator_rows(_indicators(Indicator.objects.filter(project=project)), today)
+    return {"indicators": indicators, "statuses": _count_statuses(indicators)}
+
+
 def _count_statuses(indicators: list[dict[str, Any]]) -> dict[str, int]:
     counts = {"reached": 0, "on_track": 0, "late": 0, "no_target": 0, "no_data": 0}
     for row in indicators:

@@ -317,3 +317,34 @@ class LessonFilterForm(forms.Form):
 
 class LessonStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=LessonStatus.choices)
+
+
+class CycleCloseForm(forms.Form):
+    """Close a cycle: when the next one starts, and what it carries over."""
+
+    started_on = forms.DateField(
+        label=_("The next cycle starts on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    objectives = forms.ModelMultipleChoiceField(
+        label=_("Objectives to carry over"),
+        queryset=Objective.unscoped_objects.none(),
+        to_field_name="uuid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    actions = forms.ModelMultipleChoiceField(
+        label=_("Unfinished actions to carry over"),
+        queryset=Action.unscoped_objects.none(),
+        to_field_name="uuid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("An action carried over brings its objective with it."),
+    )
+
+    def __init__(self, *args: Any, objectives: Any, actions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["objectives"]).queryset = objectives
+        field = cast(forms.ModelMultipleChoiceField, self.fields["actions"])
+        field.queryset = actions
+        field.label_from_instance = lambda a: f"{a.title} · {a.get_status_display()}"  # type: ignore[assignment,method-assign]

@@ -32,6 +32,7 @@ from evaluation.models import (
     SnapshotStatus,
     UnitKind,
 )
+from governance.selectors import brand_counts
 from territories.models import Project
 from tracer.selectors import current_cycle
 
@@ -529,3 +530,46 @@ def dashboards_request(*, workspace: Workspace, projects: list[Project]) -> list
     if _send_pending(snapshots) and settings.CELERY_TASK_ALWAYS_EAGER:
         snapshots = list(DashboardSnapshot.objects.filter(match))
     return snapshots
+
+
+# --- Brand counts as indicators ------------------------------------------------------------------
+
+# Catalogue indicators the brand registers can feed, and the count each one takes.
+BRAND_INDICATORS = {"kpi.brand.ambassadors": "ambassadors", "kpi.brand.mark_users": "licensees"}
+
+
+@transaction.atomic
+def brand_indicators_record(
+    *, actor: User, workspace: Workspace, project: Project, on: dt.date | None = None
+) -> list[Measurement]:
+    """Record the brand registers' counts (active ambassadors, partners using the mark) as
+    values of the project's indicators taken from the catalogue, for the period holding ``on``.
+
+    Recording again in the same period updates the value (the history keeps the old one).
+    """
+    assert_same_workspace(workspace, project)
+    on = on or timezone.localdate()
+    indicators = list(
+        Indicator.objects.filter(project=project, catalogue__code__in=BRAND_INDICATORS)
+        .select_related("catalogue")
+        .order_by("id")
+    )
+    if not indicators:
+        raise ValidationError(
+            _(
+                "This project has no indicator for the brand yet: add “Ambassadors” or “Users "
+                "of the brand marks” from the indicator catalogue first."
+            )
+        )
+    counts = brand_counts(project=project, on=on)
+    return [
+        measurement_record(
+            actor=actor,
+            workspace=workspace,
+            indicator=indicator,
+            period=on,
+            value=Decimal(counts[BRAND_INDICATORS[indicator.catalogue.code]]),
+            source=_("Brand registers"),
+        )
+        for indicator in indicators
+    ]

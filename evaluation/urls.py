@@ -2,9 +2,35 @@
 
 from django.urls import path
 
-from evaluation import views_dashboard, views_indicators, views_lessons
+from evaluation import (
+    views_brand,
+    views_cycle,
+    views_dashboard,
+    views_indicators,
+    views_lessons,
+)
 
 urlpatterns = [
+    path(
+        "projects/<uuid:project_uuid>/review/",
+        views_cycle.cycle_review_current,
+        name="cycle_review_current",
+    ),
+    path(
+        "projects/<uuid:project_uuid>/cycles/<int:cycle_number>/review/",
+        views_cycle.cycle_review,
+        name="cycle_review",
+    ),
+    path(
+        "projects/<uuid:project_uuid>/cycles/<int:cycle_number>/close/",
+        views_cycle.cycle_close,
+        name="cycle_close",
+    ),
+    path(
+        "projects/<uuid:project_uuid>/brand/record/",
+        views_brand.brand_indicators_record,
+        name="brand_indicators_record",
+    ),
     path(
         "projects/<uuid:project_uuid>/indicators/",
         views_indicators.indicator_list,

@@ -267,3 +267,136 @@ STEP_ROWS = [
     }
     for code, seq, number, en, fr, proposal, d_en, d_fr in STEPS
 ]
+
+# Guidance shown on each step of the method tracker: our own words, not Gollain's text.
+STEP_GUIDANCE = {
+    "method.s1.information": (
+        "Before any choice, organise what you know and what you need to know: who collects which "
+        "data, how often, and where partners find it. Start small (a shared folder, a monitoring "
+        "list) and make it a habit.",
+        "Avant tout choix, organisez ce que vous savez et ce qu'il vous faut savoir : qui "
+        "collecte quelles données, à quel rythme, et où les partenaires les trouvent. Commencez "
+        "petit (un dossier partagé, une liste de veille) et faites-en une habitude.",
+    ),
+    "method.s1.markets": (
+        "List the markets the territory competes on (companies, talent, visitors, students...) "
+        "and describe each: its size, how it moves, and what makes its customers choose a place.",
+        "Listez les marchés sur lesquels le territoire est en concurrence (entreprises, talents, "
+        "visiteurs, étudiants…) et décrivez chacun : sa taille, ses évolutions et ce qui fait "
+        "choisir un lieu à ses clients.",
+    ),
+    "method.s1.environment": (
+        "Look beyond the markets: economic, social, technological, environmental and regulatory "
+        "trends that open opportunities or bring threats over the next years.",
+        "Regardez au-delà des marchés : les tendances économiques, sociales, technologiques, "
+        "environnementales et réglementaires qui ouvrent des opportunités ou font peser des "
+        "menaces dans les années à venir.",
+    ),
+    "method.s1.competitive_position": (
+        "Compare the territory's offer with the rival territories your targets also consider. "
+        "Be honest about weaknesses: they tell you what to fix before you promote.",
+        "Comparez l'offre du territoire avec celle des territoires rivaux que vos cibles "
+        "envisagent aussi. Soyez lucides sur les faiblesses : elles disent quoi corriger avant "
+        "de promouvoir.",
+    ),
+    "method.s1.matching": (
+        "Map how your targets actually meet the territory: the channels, intermediaries, "
+        "prescribers and touchpoints, online and on site, and who owns each of them.",
+        "Cartographiez comment vos cibles rencontrent réellement le territoire : canaux, "
+        "intermédiaires, prescripteurs et points de contact, en ligne et sur place, et qui "
+        "tient chacun d'eux.",
+    ),
+    "method.s1.synthesis": (
+        "Bring the diagnosis together: strengths, weaknesses, opportunities, threats, and the "
+        "segments worth going after first. Share it with the partners before moving on.",
+        "Rassemblez le diagnostic : forces, faiblesses, opportunités, menaces, et les segments "
+        "à viser en priorité. Partagez-le avec les partenaires avant d'aller plus loin.",
+    ),
+    "method.s2.ambition": (
+        "Agree on where the territory wants to be in a few years, with figures you can check "
+        "later and the targets that matter most. An ambition the partners do not sign is a wish.",
+        "Mettez-vous d'accord sur la place que veut tenir le territoire dans quelques années, "
+        "avec des chiffres vérifiables et les cibles qui comptent le plus. Une ambition que les "
+        "partenaires ne signent pas reste un vœu.",
+    ),
+    "method.s2.promise": (
+        "Say what the territory promises to each target and why it can keep that promise. "
+        "If a shared brand helps, write its platform here.",
+        "Dites ce que le territoire promet à chaque cible et pourquoi il peut tenir cette "
+        "promesse. Si une marque partagée aide, rédigez ici sa plateforme.",
+    ),
+    "method.s3.action_plan": (
+        "Turn the choices into actions: for each target and TRACER stage, pick the families of "
+        "the mix, who leads, the budget and the dates. The action plan of this project is the "
+        "place to do it.",
+        "Traduisez les choix en actions : pour chaque cible et chaque étape TRACER, choisissez "
+        "les familles du mix, le pilote, le budget et les dates. Le plan d'actions du projet "
+        "est fait pour cela.",
+    ),
+    "method.s3.steering": (
+        "Run the plan, measure actions and their effects, review regularly with the steering "
+        "committee and feed what you learn into the next cycle and into other policies.",
+        "Conduisez le plan, mesurez les actions et leurs effets, faites le point régulièrement "
+        "avec le comité de pilotage et réinjectez les enseignements dans le cycle suivant et "
+        "dans les autres politiques.",
+    ),
+}
+
+for _row in STEP_ROWS:
+    _row["description_en"], _row["description_fr"] = STEP_GUIDANCE[str(_row["code"])]
+
+# Next steps suggested for the weakest elements of a maturity assessment: our own words.
+ELEMENT_ADVICE = {
+    "element.organisation": (
+        "Give the project a steering committee that meets on a calendar, one person who runs "
+        "it day to day, a shared place for information, and write down who pays for what.",
+        "Dotez la démarche d'un comité de pilotage qui se réunit selon un calendrier, d'une "
+        "personne qui l'anime au quotidien, d'un lieu partagé pour l'information, et écrivez "
+        "qui finance quoi.",
+    ),
+    "element.local_ownership": (
+        "Plan two or three events with residents and local actors this cycle (a public meeting, "
+        "a workshop, a survey) and tell them what came of their input.",
+        "Prévoyez deux ou trois rendez-vous avec les habitants et les acteurs locaux dans ce "
+        "cycle (réunion publique, atelier, enquête) et dites-leur ce qu'il est advenu de leurs "
+        "contributions.",
+    ),
+    "element.method": (
+        "Take the method tracker step by step: name a person in charge and a date for the next "
+        "step not done, and attach what each finished step produced.",
+        "Suivez la méthode étape par étape : nommez un responsable et une date pour la prochaine "
+        "étape non terminée, et joignez ce que chaque étape achevée a produit.",
+    ),
+    "element.mix": (
+        "Look at the TRACER x mix matrix for empty families and stages: add actions beyond "
+        "promotion (welcome, offer, partnerships, ambassadors).",
+        "Repérez dans la matrice TRACER x mix les familles et les étapes vides : ajoutez des "
+        "actions au-delà de la promotion (accueil, offre, partenariats, ambassadeurs).",
+    ),
+    "element.evaluation": (
+        "Give every objective at least one indicator with a baseline and a target, and record "
+        "values at the planned frequency.",
+        "Donnez à chaque objectif au moins un indicateur avec une valeur de départ et une "
+        "cible, et saisissez les valeurs au rythme prévu.",
+    ),
+    "element.feedback": (
+        "After each evaluation, write down the lessons and send each to the policy it concerns "
+        "(urbanism, housing, economy...); follow them until they are acted on.",
+        "Après chaque évaluation, notez les enseignements et adressez chacun à la politique "
+        "concernée (urbanisme, habitat, économie…) ; suivez-les jusqu'à leur prise en compte.",
+    ),
+    "element.new_actors": (
+        "Before closing the cycle, list the organisations and people missing around the table "
+        "and invite them to the next one.",
+        "Avant de clore le cycle, listez les organisations et les personnes qui manquent autour "
+        "de la table et invitez-les pour le suivant.",
+    ),
+}
+
+# Loaded by a later data migration than ELEMENTS (the fields came later): same order, so the
+# positions stay the same.
+ELEMENT_ADVICE_ROWS = [
+    {"code": e["code"], "advice_en": ELEMENT_ADVICE[str(e["code"])][0],
+     "advice_fr": ELEMENT_ADVICE[str(e["code"])][1]}
+    for e in ELEMENTS
+]  # fmt: skip

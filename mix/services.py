@@ -54,8 +54,10 @@ def action_create(
     budget_planned: Decimal = Decimal(0),
     budget_spent: Decimal = Decimal(0),
     is_import: bool = False,
+    carried_from: Action | None = None,
 ) -> Action:
-    assert_same_workspace(workspace, objective, lead_partner, *contributors)
+    assert_same_workspace(workspace, objective, lead_partner, carried_from, *contributors)
+    coediting.assert_open(objective)
     action = Action(
         workspace=workspace,
         project=objective.project,
@@ -70,6 +72,7 @@ def action_create(
         end_date=end_date,
         budget_planned=budget_planned,
         budget_spent=budget_spent,
+        carried_from=carried_from,
         created_by=actor,
         updated_by=actor,
     )
@@ -147,6 +150,7 @@ def action_save_fields(
 @transaction.atomic
 def action_delete(*, actor: User, workspace: Workspace, action: Action) -> None:
     assert_same_workspace(workspace, action)
+    coediting.assert_open(action)
     revision = coediting.bump_revision(action.project)
     coediting.record(actor=actor, item=action, kind=ChangeKind.DELETED, revision=revision)
     action.delete()

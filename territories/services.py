@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.errors import Refused
 from core.models import User, Workspace
 from core.tenancy import assert_same_workspace
-from territories.models import Cycle, Project, Territory
+from territories.models import Cycle, CycleStatus, Project, Territory
 
 TERRITORY_FIELDS = ("name", "kind", "parent", "description")
 PROJECT_FIELDS = ("territory", "name", "ambition", "status", "start_date")
@@ -135,3 +136,26 @@ def project_set_archived(
     project.archived_at = timezone.now() if archived else None
     _save(project)
     return project
+
+
+class CycleClosed(Refused):
+    """Everything recorded in a closed cycle is read-only."""
+
+
+def assert_cycle_open(cycle: Cycle | int | None) -> None:
+    """Refuse any change to what belongs to a closed cycle (its plan, its governance records).
+
+    Takes the cycle or its id; one query when only the id is known.
+    """
+    if cycle is None:
+        return
+    if isinstance(cycle, int):
+        closed = Cycle.objects.filter(pk=cycle, status=CycleStatus.CLOSED).exists()
+    else:
+        closed = cycle.status == CycleStatus.CLOSED
+    if closed:
+        raise CycleClosed(
+            _(
+                "This belongs to a closed cycle: closed cycles are read-only. Work in the open cycle."
+            )
+        )

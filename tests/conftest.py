@@ -160,6 +160,12 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
             load_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files go to a temporary folder, never to the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 # --- Personas --------------------------------------------------------------------------------
 
 

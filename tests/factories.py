@@ -6,12 +6,31 @@ import datetime as dt
 from typing import Any
 
 import factory
+from django.core.files.base import ContentFile
 
 from core.markup import render_markdown
 from core.models import Invitation, Membership, Notification, User, Workspace
 from core.roles import Role
 from evaluation.models import Indicator, Lesson, Measurement
-from governance.models import PartnerOrganisation
+from governance.models import (
+    ActorProposal,
+    Ambassador,
+    BrandLicensee,
+    BrandPlatform,
+    ContactPerson,
+    Contribution,
+    Decision,
+    Deliverable,
+    Element,
+    GovernanceBody,
+    MaturityAssessment,
+    MaturityScore,
+    Meeting,
+    MethodStep,
+    OwnershipEvent,
+    PartnerOrganisation,
+    StepProgress,
+)
 from mix.models import Action, Comment, MixFamily
 from territories.models import Cycle, Project, Territory, TerritoryKind
 from tracer.models import Objective, TracerStage
@@ -131,6 +150,24 @@ class PartnerOrganisationFactory(UnscopedFactory):
     name = factory.Sequence(lambda n: f"Partner organisation {n}")
 
 
+# The smallest valid PNG (1x1, transparent): uploads are checked by their first bytes.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+class ContactPersonFactory(UnscopedFactory):
+    class Meta:
+        model = ContactPerson
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    organisation = factory.SubFactory(
+        PartnerOrganisationFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    full_name = factory.Sequence(lambda n: f"Contact {n}")
+
+
 class CommentFactory(UnscopedFactory):
     """A comment on an action (pass ``objective=...`` and ``action=None`` for an objective)."""
 
@@ -189,3 +226,175 @@ class LessonFactory(UnscopedFactory):
     cycle = factory.LazyAttribute(lambda o: Cycle.unscoped_objects.get(project=o.project, number=1))
     learned = factory.Sequence(lambda n: f"Lesson {n}")
     policy = "tourism"
+
+
+class GovernanceBodyFactory(UnscopedFactory):
+    class Meta:
+        model = GovernanceBody
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    name = factory.Sequence(lambda n: f"Committee {n}")
+    kind = "steering"
+
+
+class MeetingFactory(UnscopedFactory):
+    class Meta:
+        model = Meeting
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    body = factory.SubFactory(GovernanceBodyFactory, workspace=factory.SelfAttribute("..workspace"))
+    held_on = dt.date(2026, 3, 1)
+
+
+class DecisionFactory(UnscopedFactory):
+    class Meta:
+        model = Decision
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    meeting = factory.SubFactory(MeetingFactory, workspace=factory.SelfAttribute("..workspace"))
+    project = factory.SelfAttribute("meeting.body.project")
+    text = factory.Sequence(lambda n: f"Decision {n}")
+
+
+class StepProgressFactory(UnscopedFactory):
+    class Meta:
+        model = StepProgress
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    step = factory.LazyFunction(lambda: MethodStep.objects.get(number=1))
+    status = "in_progress"
+
+
+class DeliverableFactory(UnscopedFactory):
+    """A PDF deliverable (its first bytes are a PDF's)."""
+
+    class Meta:
+        model = Deliverable
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    progress = factory.SubFactory(
+        StepProgressFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    kind = "file"
+    title = factory.Sequence(lambda n: f"Report {n}")
+    file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4 test", name="report.pdf"))
+    file_name = "report.pdf"
+    file_size = 13
+
+
+def _first_cycle(project: Project) -> Cycle:
+    return Cycle.unscoped_objects.get(project=project, number=1)
+
+
+class CycleRecordFactory(UnscopedFactory):
+    """A record of a project's cycle: pass ``cycle=`` or ``of_project=`` (its cycle 1)."""
+
+    class Meta:
+        abstract = True
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    cycle = factory.LazyAttribute(lambda o: _first_cycle(o.of_project))
+    project = factory.SelfAttribute("cycle.project")
+
+    class Params:
+        of_project = factory.SubFactory(
+            ProjectFactory, workspace=factory.SelfAttribute("..workspace")
+        )
+
+
+class ContributionFactory(CycleRecordFactory):
+    class Meta:
+        model = Contribution
+
+    partner = factory.SubFactory(
+        PartnerOrganisationFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    amount = 10000
+    days = 5
+
+
+class OwnershipEventFactory(CycleRecordFactory):
+    class Meta:
+        model = OwnershipEvent
+
+    kind = "workshop"
+    held_on = dt.date(2026, 4, 2)
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    participants = 30
+
+
+class BrandPlatformFactory(UnscopedFactory):
+    class Meta:
+        model = BrandPlatform
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    project = factory.SubFactory(ProjectFactory, workspace=factory.SelfAttribute("..workspace"))
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    promise = "Live and work by the river."
+
+
+class BrandLicenseeFactory(UnscopedFactory):
+    class Meta:
+        model = BrandLicensee
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    platform = factory.SubFactory(
+        BrandPlatformFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    partner = factory.SubFactory(
+        PartnerOrganisationFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    since = dt.date(2026, 2, 1)
+
+
+class AmbassadorFactory(UnscopedFactory):
+    class Meta:
+        model = Ambassador
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    platform = factory.SubFactory(
+        BrandPlatformFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    name = factory.Sequence(lambda n: f"Ambassador {n}")
+    joined_on = dt.date(2026, 2, 1)
+
+
+class ActorProposalFactory(CycleRecordFactory):
+    class Meta:
+        model = ActorProposal
+
+    name = factory.Sequence(lambda n: f"Newcomer {n}")
+    kind = "company"
+
+
+class MaturityAssessmentFactory(UnscopedFactory):
+    """The assessment of a project's cycle: pass ``cycle=`` (default: a new project's cycle 1)."""
+
+    class Meta:
+        model = MaturityAssessment
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    cycle = factory.LazyAttribute(lambda o: _first_cycle(o.of_project))
+    project = factory.SelfAttribute("cycle.project")
+
+    class Params:
+        of_project = factory.SubFactory(
+            ProjectFactory, workspace=factory.SelfAttribute("..workspace")
+        )
+
+
+class MaturityScoreFactory(UnscopedFactory):
+    """The score of the organisation element (pass ``element=`` for another)."""
+
+    class Meta:
+        model = MaturityScore
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    assessment = factory.SubFactory(
+        MaturityAssessmentFactory, workspace=factory.SelfAttribute("..workspace")
+    )
+    element = factory.LazyFunction(lambda: Element.objects.get(code="element.organisation"))
+    score = 2
+    justification = "A steering committee meets."

@@ -27,7 +27,23 @@ from core import webhooks
 from core.models import Membership, User, Workspace
 from core.tenancy import assert_same_workspace
 from territories.models import Project
-from tracer.models import ChangeKind, PlanChange, PlanItem
+from territories.services import assert_cycle_open
+from tracer.models import ChangeKind, Objective, PlanChange, PlanItem
+
+
+def assert_open(item: PlanItem | None) -> None:
+    """Closed cycles are read-only: the one check every plan write (create, field, delete) makes.
+
+    An objective knows its cycle; an action is in its objective's cycle.
+    """
+    if item is None:
+        return
+    cycle_id = getattr(item, "cycle_id", None)
+    if cycle_id is None and getattr(item, "objective_id", None):
+        cycle_id = Objective.objects.values_list("cycle_id", flat=True).get(
+            pk=item.objective_id  # type: ignore[attr-defined]
+        )
+    assert_cycle_open(cycle_id)
 
 
 class Conflict(Exception):
@@ -190,6 +206,7 @@ def save_field(
     model = type(item)
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=item.pk)
+        _assert_writable(current, {name: value})
         if current.version != version:
             if _same_value(current, name, value):
                 return current
@@ -212,11 +229,19 @@ def save_fields(
     model = type(item)
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=item.pk)
+        _assert_writable(current, values)
         if current.version != version:
             raise Conflict(current, next(iter(values), ""))
         if not values:
             return current
         return _apply(actor=actor, current=current, values=values)
+
+
+def _assert_writable(current: PlanItem, values: dict[str, Any]) -> None:
+    """The item's cycle is open, and so is the one an action would move into."""
+    assert_open(current)
+    if values.get("objective") is not None:
+        assert_open(values["objective"])
 
 
 def _apply(*, actor: User, current: PlanItem, values: dict[str, Any]) -> PlanItem:

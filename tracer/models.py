@@ -51,6 +51,16 @@ class PlanItem(WorkspaceOwned):
     updated_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
     )
+    # The item of the previous cycle this one was carried over from (cycle review).
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_copies",
+        editable=False,
+    )
 
     class Meta:
         abstract = True

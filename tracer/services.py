@@ -41,12 +41,13 @@ def objective_create(
     priority: int = 2,
     owner: Membership | None = None,
     is_draft: bool = False,
+    carried_from: Objective | None = None,
 ) -> Objective:
-    """A new objective in the project's current cycle."""
-    assert_same_workspace(workspace, project, owner)
+    """A new objective in the project's current cycle (a copy of ``carried_from``, an objective
+    of the previous cycle, when the cycle review carries it over)."""
+    assert_same_workspace(workspace, project, owner, carried_from)
     cycle = current_cycle(project=project)
-    if cycle.status != "open":
-        raise ValidationError(_("The cycle is closed: open the next cycle to add objectives."))
+    coediting.assert_cycle_open(cycle)
     objective = Objective(
         workspace=workspace,
         project=project,
@@ -58,6 +59,7 @@ def objective_create(
         priority=priority,
         owner=owner,
         is_draft=is_draft,
+        carried_from=carried_from,
         created_by=actor,
         updated_by=actor,
     )
@@ -120,6 +122,7 @@ def objective_save_fields(
 def objective_delete(*, actor: User, workspace: Workspace, objective: Objective) -> None:
     """Delete an objective and its actions (the history keeps their trace)."""
     assert_same_workspace(workspace, objective)
+    coediting.assert_open(objective)
     revision = coediting.bump_revision(objective.project)
     for action in objective.actions.all():
         coediting.record(actor=actor, item=action, kind=ChangeKind.DELETED, revision=revision)

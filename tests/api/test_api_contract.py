@@ -36,20 +36,41 @@ from core.roles import Role
 from core.tenancy import workspace_scope
 from core.tokens import token_create
 from evaluation.models import DashboardSnapshot, Indicator
-from governance.models import PartnerOrganisation
+from governance.models import (
+    BrandLicensee,
+    BrandPlatform,
+    Contribution,
+    GovernanceBody,
+    Meeting,
+    MethodStep,
+    PartnerOrganisation,
+)
 from mix.models import Action, Comment, MixFamily
 from territories.models import Audience, Cycle, Project, Territory
 from tests.conftest import Personas
 from tests.factories import (
     ActionFactory,
+    ActorProposalFactory,
+    AmbassadorFactory,
+    BrandLicenseeFactory,
+    BrandPlatformFactory,
     CommentFactory,
+    ContactPersonFactory,
+    ContributionFactory,
+    DecisionFactory,
+    DeliverableFactory,
+    GovernanceBodyFactory,
     IndicatorFactory,
     LessonFactory,
+    MaturityScoreFactory,
     MeasurementFactory,
+    MeetingFactory,
     MembershipFactory,
     ObjectiveFactory,
+    OwnershipEventFactory,
     PartnerOrganisationFactory,
     ProjectFactory,
+    StepProgressFactory,
     TerritoryFactory,
     UserFactory,
 )
@@ -79,18 +100,57 @@ def build_world(workspace: Any, owner: Any, name: str) -> dict[str, Any]:
         user=UserFactory(email=f"member@{name.lower()}.example", full_name=f"{name} Member"),
         role=Role.VIEWER,
     )
+    cycle = Cycle.unscoped_objects.get(project=project, number=1)
+    organisation = PartnerOrganisationFactory(workspace=workspace, name=f"{name} Office")
+    # The partner with records on file (the sample organisation stays deletable).
+    funder = PartnerOrganisationFactory(workspace=workspace, name=f"{name} Funder")
+    body = GovernanceBodyFactory(workspace=workspace, project=project, name=f"{name} Committee")
+    meeting = MeetingFactory(workspace=workspace, body=body, title=f"{name} meeting")
+    progress = StepProgressFactory(workspace=workspace, project=project)
+    platform = BrandPlatformFactory(workspace=workspace, project=project, name=f"{name} Brand")
+    score = MaturityScoreFactory(workspace=workspace, assessment__of_project=project)
+    governance = {
+        "organisation2": PartnerOrganisationFactory(workspace=workspace, name=f"{name} Second"),
+        "contact": ContactPersonFactory(
+            workspace=workspace, organisation=organisation, full_name=f"{name} Contact"
+        ),
+        "body": body,
+        "meeting": meeting,
+        "decision": DecisionFactory(workspace=workspace, meeting=meeting, text=f"{name} decision"),
+        "progress": progress,
+        "deliverable": DeliverableFactory(
+            workspace=workspace, progress=progress, title=f"{name} report"
+        ),
+        "score": score,
+        "assessment": score.assessment,
+        "contribution": ContributionFactory(
+            workspace=workspace, of_project=project, partner=funder
+        ),
+        "ownership": OwnershipEventFactory(
+            workspace=workspace, of_project=project, title=f"{name} fair"
+        ),
+        "proposal": ActorProposalFactory(
+            workspace=workspace, of_project=project, name=f"{name} Newcomer"
+        ),
+        "platform": platform,
+        "licensee": BrandLicenseeFactory(workspace=workspace, platform=platform, partner=funder),
+        "ambassador": AmbassadorFactory(
+            workspace=workspace, platform=platform, name=f"{name} Ambassador"
+        ),
+    }
     return {
+        **governance,
         "territory": territory,
         "micro": micro,
         "project": project,
         "project2": project2,
-        "cycle": Cycle.unscoped_objects.get(project=project, number=1),
+        "cycle": cycle,
         "objective": objective,
         "action": action,
         "comment": CommentFactory(
             workspace=workspace, action=action, author=owner, body=f"{name} comment"
         ),
-        "organisation": PartnerOrganisationFactory(workspace=workspace, name=f"{name} Office"),
+        "organisation": organisation,
         "indicator": indicator,
         "measurement": MeasurementFactory(workspace=workspace, indicator=indicator),
         "lesson": LessonFactory(
@@ -195,6 +255,20 @@ SAMPLE = {
     "dashboard-snapshot": "snapshot",
     "lesson": "lesson",
     "member": "member",
+    "contact-person": "contact",
+    "governance-body": "body",
+    "meeting": "meeting",
+    "decision": "decision",
+    "step-progress": "progress",
+    "deliverable": "deliverable",
+    "maturity-assessment": "assessment",
+    "maturity-score": "score",
+    "contribution": "contribution",
+    "ownership-event": "ownership",
+    "actor-proposal": "proposal",
+    "brand-platform": "platform",
+    "brand-licensee": "licensee",
+    "ambassador": "ambassador",
 }
 MODEL_SAMPLE = {
     Territory: "territory",
@@ -206,6 +280,9 @@ MODEL_SAMPLE = {
     Comment: "comment",
     Indicator: "indicator",
     Membership: "member",
+    GovernanceBody: "body",
+    Meeting: "meeting",
+    BrandPlatform: "platform",
 }
 # Two successive changes of each resource that can be changed.
 PATCHES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -219,6 +296,19 @@ PATCHES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "measurement": ({"value": "11.0000"}, {"value": "13.0000"}),
     "lesson": ({"sent_to": "Housing"}, {"sent_to": "Tourism"}),
     "member": ({"role": "editor"}, {"role": "admin"}),
+    "contact-person": ({"phone": "01 02"}, {"phone": "03 04"}),
+    "governance-body": ({"mandate": "Votes"}, {"mandate": "Decides"}),
+    "meeting": ({"title": "Spring"}, {"title": "Autumn"}),
+    "decision": ({"status": "done"}, {"status": "dropped"}),
+    "step-progress": ({"status": "done"}, {"notes": "Sent"}),
+    "deliverable": ({"title": "Survey"}, {"title": "Census"}),
+    "maturity-score": ({"score": 1}, {"score": 3}),
+    "contribution": ({"note": "Staff"}, {"note": "Money"}),
+    "ownership-event": ({"participants": 12}, {"participants": 13}),
+    "actor-proposal": ({"status": "contacted"}, {"status": "invited"}),
+    "brand-platform": ({"promise": "Sea"}, {"promise": "Cliffs"}),
+    "brand-licensee": ({"note": "Brochures"}, {"note": "Front"}),
+    "ambassador": ({"segment": "Leaders"}, {"segment": "Diaspora"}),
 }
 
 
@@ -368,6 +458,12 @@ def _filter_sample(name: str) -> str:
         "objective": "objective",
         "action": "action",
         "indicator": "indicator",
+        "organisation": "organisation",
+        "body": "body",
+        "meeting": "meeting",
+        "owner": "member",
+        "assessment": "assessment",
+        "platform": "platform",
     }
     return by_name[name]
 
@@ -1008,8 +1104,104 @@ def _grow(basename: str, world: dict[str, Any], ws: Any, n: int, owner: Any) -> 
     elif basename == "member":
         for membership in MembershipFactory.create_batch(n, workspace=ws, role=Role.EDITOR):
             membership.partner_organisations.add(world["organisation"])
+    elif basename in GOVERNANCE_GROWERS:
+        GOVERNANCE_GROWERS[basename](world, ws, n, owner)
     else:  # pragma: no cover - a new resource needs its line here
         raise AssertionError(f"add {basename} to _grow()")
+
+
+def _new_cycles(world: dict[str, Any], n: int) -> list[Cycle]:
+    """``n`` more cycles of the second project (an assessment is one per cycle)."""
+    project = world["project2"]
+    return Cycle.unscoped_objects.bulk_create(
+        Cycle(
+            workspace=project.workspace,
+            project=project,
+            number=i + 2,
+            started_on=dt.date.today(),
+            status="closed",
+        )
+        for i in range(n)
+    )
+
+
+def _grow_bodies(world: dict[str, Any], ws: Any, n: int, owner: Any) -> None:
+    for body in GovernanceBodyFactory.create_batch(n, workspace=ws, project=world["project"]):
+        body.members.add(world["member"])
+        body.organisations.add(world["organisation"])
+
+
+def _grow_meetings(world: dict[str, Any], ws: Any, n: int, owner: Any) -> None:
+    for meeting in MeetingFactory.create_batch(n, workspace=ws, body=world["body"]):
+        meeting.attendees.add(world["member"])
+
+
+def _grow_decisions(world: dict[str, Any], ws: Any, n: int, owner: Any) -> None:
+    for decision in DecisionFactory.create_batch(
+        n, workspace=ws, meeting=world["meeting"], owner=world["member"]
+    ):
+        decision.objectives.add(world["objective"])
+        decision.actions.add(world["action"])
+
+
+def _grow_progress(world: dict[str, Any], ws: Any, n: int, owner: Any) -> None:
+    steps = list(MethodStep.objects.order_by("number"))
+    made = 0
+    while made < n:
+        project = ProjectFactory(workspace=ws, territory=world["territory"])
+        for step in steps[: n - made]:
+            StepProgressFactory(workspace=ws, project=project, step=step, owner=world["member"])
+            made += 1
+
+
+def _grow_scores(world: dict[str, Any], ws: Any, n: int, owner: Any) -> None:
+    for cycle in _new_cycles(world, n):
+        MaturityScoreFactory(workspace=ws, assessment__cycle=cycle, assessment__updated_by=owner)
+
+
+def _grow_platforms(world: dict[str, Any], ws: Any, n: int, owner: Any) -> None:
+    for platform in BrandPlatformFactory.create_batch(n, workspace=ws):
+        platform.audiences.add(*Audience.objects.all()[:2])
+
+
+GOVERNANCE_GROWERS: dict[str, Any] = {
+    "contact-person": lambda world, ws, n, owner: ContactPersonFactory.create_batch(
+        n, workspace=ws, organisation=world["organisation"], membership=world["member"]
+    ),
+    "governance-body": _grow_bodies,
+    "meeting": _grow_meetings,
+    "decision": _grow_decisions,
+    "step-progress": _grow_progress,
+    "deliverable": lambda world, ws, n, owner: DeliverableFactory.create_batch(
+        n,
+        workspace=ws,
+        progress=world["progress"],
+        kind="link",
+        url="https://docs.example/",
+        file="",
+        file_name="",
+        file_size=0,
+        created_by=owner,
+    ),
+    "maturity-assessment": _grow_scores,
+    "maturity-score": _grow_scores,
+    "contribution": lambda world, ws, n, owner: ContributionFactory.create_batch(
+        n, workspace=ws, cycle=world["cycle"]
+    ),
+    "ownership-event": lambda world, ws, n, owner: OwnershipEventFactory.create_batch(
+        n, workspace=ws, cycle=world["cycle"]
+    ),
+    "actor-proposal": lambda world, ws, n, owner: ActorProposalFactory.create_batch(
+        n, workspace=ws, cycle=world["cycle"]
+    ),
+    "brand-platform": _grow_platforms,
+    "brand-licensee": lambda world, ws, n, owner: BrandLicenseeFactory.create_batch(
+        n, workspace=ws, platform=world["platform"]
+    ),
+    "ambassador": lambda world, ws, n, owner: AmbassadorFactory.create_batch(
+        n, workspace=ws, platform=world["platform"]
+    ),
+}
 
 
 def _queries(api: Api, url: str) -> tuple[int, int]:
@@ -1033,6 +1225,9 @@ def test_list_queries_do_not_grow_with_the_list(
     if basename == "member":
         model._base_manager.filter(workspace=ws).exclude(pk=keep.pk).exclude(user=owner).delete()
     elif basename not in ("project", "territory", "cycle"):
+        if model is PartnerOrganisation:  # the records on file protect their partner
+            for protecting in (Contribution, BrandLicensee):
+                protecting._base_manager.filter(workspace=ws).delete()
         model._base_manager.filter(workspace=ws).exclude(pk=keep.pk).delete()
     url = alpha_api.url(basename)
     alpha_api.call("GET", url)  # the token's first use is recorded once

@@ -52,6 +52,27 @@ def plainly(monkeypatch: pytest.MonkeyPatch, client: Client, path: str) -> tuple
         return answers(client, path)
 
 
+def governance_objects(ws: Any, sample: dict[str, Any]) -> None:
+    """One object of each governance resource in the sample project (the dataset has none)."""
+    from tests import factories
+
+    project, member = sample["project"], sample["organisation"]
+    body = factories.GovernanceBodyFactory(workspace=ws, project=project)
+    body.organisations.add(member)
+    meeting = factories.MeetingFactory(workspace=ws, body=body)
+    decision = factories.DecisionFactory(workspace=ws, meeting=meeting)
+    decision.objectives.add(sample["objective"])
+    factories.ContactPersonFactory(workspace=ws, organisation=sample["organisation"])
+    factories.DeliverableFactory(workspace=ws, progress__project=project)
+    factories.MaturityScoreFactory(workspace=ws, assessment__of_project=project)
+    factories.ContributionFactory(workspace=ws, of_project=project)
+    factories.OwnershipEventFactory(workspace=ws, of_project=project)
+    factories.ActorProposalFactory(workspace=ws, of_project=project)
+    platform = factories.BrandPlatformFactory(workspace=ws, project=project)
+    factories.BrandLicenseeFactory(workspace=ws, platform=platform)
+    factories.AmbassadorFactory(workspace=ws, platform=platform)
+
+
 @pytest.mark.django_db
 def test_every_list_answers_the_same_bytes_read_as_rows_or_as_instances(
     seeded: tuple[Client, str],
@@ -60,6 +81,7 @@ def test_every_list_answers_the_same_bytes_read_as_rows_or_as_instances(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     alpha = personas.workspace
+    governance_objects(alpha, sample)
     clients = [seeded, (with_token(personas.user(Role.OWNER), alpha), alpha.slug)]
     read_as_rows: set[str] = set()
     shown: dict[str, int] = {}

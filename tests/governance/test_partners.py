@@ -94,7 +94,7 @@ def test_admin_creates_an_organisation_with_its_members(personas: Any, client_fo
         office = PartnerOrganisation.objects.get(name="Loire Tourism Office")
         assert list(office.members.all()) == [partner]
     assert office.workspace == personas.workspace
-    assert response["HX-Redirect"] == url("partner_list", personas) + f"#partner-{office.uuid}"
+    assert response["HX-Redirect"] == url("partner_detail", personas, office.uuid)
     listing = client.get(url("partner_list", personas)).content.decode()
     assert "Loire Tourism Office" in listing and "Partner organisation created." in listing
 

@@ -193,7 +193,7 @@ def test_nothing_ticked_answers_422_with_the_form(
 def test_a_refused_import_keeps_the_ticked_stages(
     personas: Any, sample: Any, client_for: Any
 ) -> None:
-    """A closed cycle refuses new objectives: the service's reason comes back on the form."""
+    """A closed cycle refuses new objectives: 409, the service's reason comes back on the form."""
     with scopes_disabled():
         Cycle.objects.filter(project=sample["project"]).update(status="closed")
     client = client_for(personas.user(Role.EDITOR))
@@ -202,9 +202,9 @@ def test_a_refused_import_keeps_the_ticked_stages(
         {"stages": ["tracer.conversion", "tracer.retention"]},
         **HTMX,
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     html = response.content.decode()
-    assert "The cycle is closed" in html
+    assert "closed cycles are read-only" in html
     assert 'value="tracer.conversion" id="pick-tracerconversion" checked' in html
     assert 'value="tracer.together" id="pick-tracertogether">' in html
     assert imported(sample["project"]) == []

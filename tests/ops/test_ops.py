@@ -17,6 +17,15 @@ from django.urls import reverse
 from core.models import User, Workspace
 from core.roles import Role
 from core.tenancy import scopes_disabled
+from governance.models import (
+    BrandPlatform,
+    Decision,
+    GovernanceBody,
+    MaturityScore,
+    PartnerOrganisation,
+    StepProgress,
+)
+from mix.models import Action
 from territories.models import Cycle, Project, Territory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -180,7 +189,21 @@ def test_demo_is_idempotent_and_prints_the_login(settings: Any, capsys: Any) -> 
             == 1
         )
         project = Project.objects.get(workspace=workspace)
-        assert list(Cycle.objects.filter(project=project).values_list("number", flat=True)) == [1]
+        # Cycle 1 reviewed and closed, cycle 2 open with the unfinished actions carried over.
+        assert list(Cycle.objects.filter(project=project).values_list("number", "status")) == [
+            (1, "closed"),
+            (2, "open"),
+        ]
+        cycle2 = Cycle.objects.get(project=project, number=2)
+        assert Action.objects.filter(objective__cycle=cycle2, carried_from__isnull=False).exists()
+        committee = GovernanceBody.objects.get(project=project, kind="steering")
+        assert committee.meetings.count() == 2
+        assert Decision.objects.filter(project=project).count() == 3
+        assert BrandPlatform.objects.get(project=project).ambassadors.count() == 5
+        assert MaturityScore.objects.filter(assessment__cycle__project=project).count() == 20
+        done = StepProgress.objects.filter(project=project, status="done").count()
+        assert done == 5  # the method half done
+        assert PartnerOrganisation.objects.filter(workspace=workspace).count() == 3
         roles = sorted(workspace_members(workspace))
     assert roles == [Role.OWNER, Role.PARTNER, Role.PARTNER]
 

@@ -114,7 +114,12 @@ WORKSPACE_URLS: dict[str, Row] = {
     # Partner organisations and sharing.
     "partner_list": Row(),
     "partner_create": Row(min_role=Role.ADMIN),
+    "partner_detail": Row(),
+    "partner_logo": Row(),
     "partner_edit": Row(min_role=Role.ADMIN),
+    "contact_create": Row(min_role=Role.ADMIN),
+    "contact_edit": Row(min_role=Role.ADMIN),
+    "contact_delete": Row(method="POST", min_role=Role.ADMIN),
     "partner_delete": Row(method="POST", min_role=Role.ADMIN),
     "project_sharing": Row(min_role=Role.EDITOR, hidden_from_partner=True),
     # Dashboards: a project's is hidden from partners it is not shared with; the workspace's
@@ -147,6 +152,61 @@ WORKSPACE_URLS: dict[str, Row] = {
         method="POST", min_role=Role.EDITOR, hidden_from_partner=True, data={"status": "sent"}
     ),
     "lesson_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    # Governance bodies, meetings, decisions (the sample project is not shared with the partner).
+    "body_list": Row(hidden_from_partner=True),
+    "body_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "body_detail": Row(hidden_from_partner=True),
+    "body_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "body_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "meeting_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "meeting_detail": Row(hidden_from_partner=True),
+    "meeting_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "meeting_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "decision_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "decision_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "decision_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "decision_list": Row(hidden_from_partner=True),
+    # The method tracker and its deliverables (files served to members who see the project).
+    "method_tracker": Row(hidden_from_partner=True),
+    "method_step": Row(hidden_from_partner=True),
+    "deliverable_create": Row(
+        method="POST",
+        min_role=Role.EDITOR,
+        hidden_from_partner=True,
+        data={"kind": "note", "title": "Notes", "text": "Hello"},
+    ),
+    "deliverable_file": Row(hidden_from_partner=True),
+    "deliverable_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "maturity": Row(hidden_from_partner=True),
+    "maturity_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    # Pooled means and the local ownership log (records of the sample project's open cycle).
+    "contribution_list": Row(hidden_from_partner=True),
+    "contribution_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "contribution_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "contribution_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "ownership_list": Row(hidden_from_partner=True),
+    "ownership_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "ownership_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "ownership_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    # The brand platform, its licensees and ambassadors.
+    "brand": Row(hidden_from_partner=True),
+    "brand_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "brand_indicators_record": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "licensee_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "licensee_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "licensee_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "ambassador_list": Row(hidden_from_partner=True),
+    "ambassador_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "ambassador_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "ambassador_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    # New actors and the cycle review (closing without a start date is refused: 422).
+    "proposal_list": Row(hidden_from_partner=True),
+    "proposal_create": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "proposal_edit": Row(min_role=Role.EDITOR, hidden_from_partner=True),
+    "proposal_delete": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
+    "cycle_review_current": Row(hidden_from_partner=True),
+    "cycle_review": Row(hidden_from_partner=True),
+    "cycle_close": Row(method="POST", min_role=Role.EDITOR, hidden_from_partner=True),
 }
 
 # Anyone, signed in or not.
@@ -391,6 +451,236 @@ API_URLS: dict[str, ApiRow] = {
             "DELETE": ApiOp(min_role=Role.ADMIN),
         },
         obj="member",
+    ),
+    # Governance and the method: partners read those of the projects shared with them (the sample
+    # project is not), editors and up manage them; contact people follow their organisation.
+    "api:contact-person-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.ADMIN, body={"organisation": "@organisation", "full_name": "New"}
+            ),
+        }
+    ),
+    "api:contact-person-detail": ApiRow(
+        {
+            "GET": VIEW,
+            "PATCH": ApiOp(min_role=Role.ADMIN, body={"phone": "+33 3 21 00 00 00"}),
+            "DELETE": ApiOp(min_role=Role.ADMIN),
+        },
+        obj="contact",
+    ),
+    "api:governance-body-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"project": "@project", "name": "Technical committee", "kind": "technical"},
+            ),
+        }
+    ),
+    "api:governance-body-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"mandate": "M"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="body",
+    ),
+    "api:meeting-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(min_role=Role.EDITOR, body={"body": "@body", "held_on": "2026-05-01"}),
+        }
+    ),
+    "api:meeting-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(
+                min_role=Role.EDITOR, hidden_from_partner=True, body={"minutes": "**Done**"}
+            ),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="meeting",
+    ),
+    "api:decision-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(min_role=Role.EDITOR, body={"meeting": "@meeting", "text": "Go"}),
+        }
+    ),
+    "api:decision-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"status": "done"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="decision",
+    ),
+    "api:step-progress-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR, body={"project": "@project", "step": "method.s1.markets"}
+            ),
+        }
+    ),
+    "api:step-progress-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"status": "done"}),
+        },
+        obj="progress",
+    ),
+    "api:deliverable-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={
+                    "project": "@project",
+                    "step": "method.s1.information",
+                    "kind": "note",
+                    "title": "Note",
+                    "text": "Written",
+                },
+            ),
+        }
+    ),
+    "api:deliverable-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"title": "T"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="deliverable",
+    ),
+    "api:maturity-assessment-list": ApiRow({"GET": VIEW}),
+    "api:maturity-assessment-detail": ApiRow({"GET": VIEW_HIDDEN}, obj="assessment"),
+    "api:maturity-score-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"cycle": "@cycle", "element": "element.method", "score": 3},
+            ),
+        }
+    ),
+    "api:maturity-score-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"score": 1}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="score",
+    ),
+    "api:contribution-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"cycle": "@cycle", "partner": "@organisation2", "amount": "100.00"},
+            ),
+        }
+    ),
+    "api:contribution-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"note": "N"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="contribution",
+    ),
+    "api:ownership-event-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"cycle": "@cycle", "kind": "survey", "held_on": "2026-05-01", "title": "S"},
+            ),
+        }
+    ),
+    "api:ownership-event-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(
+                min_role=Role.EDITOR, hidden_from_partner=True, body={"participants": 12}
+            ),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="ownership",
+    ),
+    "api:actor-proposal-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(min_role=Role.EDITOR, body={"cycle": "@cycle", "name": "Newcomer"}),
+        }
+    ),
+    "api:actor-proposal-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(
+                min_role=Role.EDITOR, hidden_from_partner=True, body={"status": "contacted"}
+            ),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="proposal",
+    ),
+    "api:brand-platform-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(min_role=Role.EDITOR, body={"project": "@project2", "name": "Brand"}),
+        }
+    ),
+    "api:brand-platform-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"promise": "P"}),
+        },
+        obj="platform",
+    ),
+    "api:brand-licensee-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"platform": "@platform", "partner": "@organisation2", "since": "2026-05-01"},
+            ),
+        }
+    ),
+    "api:brand-licensee-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"note": "N"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="licensee",
+    ),
+    "api:ambassador-list": ApiRow(
+        {
+            "GET": VIEW,
+            "POST": ApiOp(
+                min_role=Role.EDITOR,
+                body={"platform": "@platform", "name": "Jeanne", "joined_on": "2026-05-01"},
+            ),
+        }
+    ),
+    "api:ambassador-detail": ApiRow(
+        {
+            "GET": VIEW_HIDDEN,
+            "PATCH": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True, body={"segment": "S"}),
+            "DELETE": ApiOp(min_role=Role.EDITOR, hidden_from_partner=True),
+        },
+        obj="ambassador",
+    ),
+    # Closing the sample project's open cycle opens the next one (201).
+    "api:cycle-close": ApiRow(
+        {
+            "POST": ApiOp(
+                min_role=Role.EDITOR, hidden_from_partner=True, body={"started_on": "2030-01-07"}
+            )
+        },
+        obj="cycle",
     ),
 }
 

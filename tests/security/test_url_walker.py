@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import WebhookDelivery, WebhookEndpoint
@@ -17,10 +18,25 @@ from core.roles import Role
 from core.tenancy import workspace_scope
 from core.tokens import token_create
 from tests.factories import (
+    PNG,
+    ActorProposalFactory,
+    AmbassadorFactory,
+    BrandLicenseeFactory,
+    BrandPlatformFactory,
+    ContactPersonFactory,
+    ContributionFactory,
+    DecisionFactory,
+    DeliverableFactory,
+    GovernanceBodyFactory,
     InvitationFactory,
+    MaturityScoreFactory,
     MeasurementFactory,
+    MeetingFactory,
     MembershipFactory,
     NotificationFactory,
+    OwnershipEventFactory,
+    PartnerOrganisationFactory,
+    ProjectFactory,
 )
 from tests.security.matrix import (
     API_LOGIN_ONLY,
@@ -98,10 +114,25 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         "invitation_uuid": lambda: sample["invitation"].uuid,
         "objective_uuid": lambda: sample["objective"].uuid,
         "action_uuid": lambda: sample["action"].uuid,
-        "item_uuid": lambda: sample["action"].uuid,
         "comment_uuid": lambda: sample["comment"].uuid,
         "notification_uuid": lambda: sample["notification"].uuid,
         "partner_uuid": lambda: sample["organisation"].uuid,
+        "contact_uuid": lambda: sample["contact"].uuid,
+        "body_uuid": lambda: sample["body"].uuid,
+        "meeting_uuid": lambda: sample["meeting"].uuid,
+        "decision_uuid": lambda: sample["decision"].uuid,
+        "deliverable_uuid": lambda: sample["deliverable"].uuid,
+        "step_number": lambda: 1,
+        "cycle_number": lambda: 1,
+        # Records of a cycle: the URL name says which register.
+        "record_uuid": lambda: sample[name.split("_")[0]].uuid,
+        "item_uuid": lambda: (
+            (
+                sample[name.split("_")[0]]
+                if name.startswith(("licensee", "ambassador"))
+                else sample["action"]
+            ).uuid
+        ),
         "indicator_uuid": lambda: sample["indicator"].uuid,
         "lesson_uuid": lambda: sample["lesson"].uuid,
         "endpoint_uuid": lambda: sample["webhook"].uuid,
@@ -128,6 +159,43 @@ def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         recipient=personas.user(Role.OWNER),
         text="Secret notification",
         url=reverse("action_detail", args=[personas.workspace.slug, sample["action"].uuid]),
+    )
+    sample["organisation"].logo.save("logo.png", ContentFile(PNG), save=True)
+    sample["contact"] = ContactPersonFactory(
+        workspace=personas.workspace,
+        organisation=sample["organisation"],
+        full_name="Secret contact",
+    )
+    sample["body"] = GovernanceBodyFactory(
+        workspace=personas.workspace, project=sample["project"], name="Secret Steering"
+    )
+    sample["meeting"] = MeetingFactory(workspace=personas.workspace, body=sample["body"])
+    sample["decision"] = DecisionFactory(
+        workspace=personas.workspace, meeting=sample["meeting"], text="Secret decision"
+    )
+    sample["deliverable"] = DeliverableFactory(
+        workspace=personas.workspace, progress__project=sample["project"], title="Secret report"
+    )
+    sample["contribution"] = ContributionFactory(
+        workspace=personas.workspace,
+        of_project=sample["project"],
+        partner=sample["organisation"],
+        note="Secret contribution",
+    )
+    sample["ownership"] = OwnershipEventFactory(
+        workspace=personas.workspace, cycle=sample["contribution"].cycle, title="Secret workshop"
+    )
+    platform = BrandPlatformFactory(
+        workspace=personas.workspace, project=sample["project"], name="Secret Brand"
+    )
+    sample["licensee"] = BrandLicenseeFactory(
+        workspace=personas.workspace, platform=platform, partner=sample["organisation"]
+    )
+    sample["ambassador"] = AmbassadorFactory(
+        workspace=personas.workspace, platform=platform, name="Secret Ambassador"
+    )
+    sample["proposal"] = ActorProposalFactory(
+        workspace=personas.workspace, cycle=sample["contribution"].cycle, name="Secret Newcomer"
     )
     sample["webhook"] = WebhookEndpoint.unscoped_objects.create(
         workspace=personas.workspace,
@@ -172,6 +240,15 @@ SECRETS = [
     "Secret notification",
     "Secret Indicator",
     "Secret lesson",
+    "Secret contact",
+    "Secret Steering",
+    "Secret decision",
+    "Secret report",
+    "Secret contribution",
+    "Secret workshop",
+    "Secret Brand",
+    "Secret Ambassador",
+    "Secret Newcomer",
     "secret-receiver",
     "Secret token",
 ]
@@ -300,6 +377,24 @@ def api_sample(personas: Any, full_sample: dict[str, Any]) -> dict[str, Any]:
         status="done",
     )
     full_sample["member"] = personas.memberships[Role.VIEWER]
+    # Governance and the method.
+    full_sample["platform"] = full_sample["licensee"].platform
+    full_sample["progress"] = full_sample["deliverable"].progress
+    full_sample["organisation2"] = PartnerOrganisationFactory(
+        workspace=personas.workspace, name="Secret Second Office"
+    )
+    # The sample organisation stays deletable: the records on file are another partner's.
+    third = PartnerOrganisationFactory(workspace=personas.workspace, name="Secret Third Office")
+    for record in (full_sample["contribution"], full_sample["licensee"]):
+        record.partner = third
+        record.save(update_fields=["partner"])
+    full_sample["project2"] = ProjectFactory(
+        workspace=personas.workspace, territory=full_sample["territory"], name="Secret Project Two"
+    )
+    full_sample["score"] = MaturityScoreFactory(
+        workspace=personas.workspace, assessment__of_project=full_sample["project"]
+    )
+    full_sample["assessment"] = full_sample["score"].assessment
     return full_sample
 
 

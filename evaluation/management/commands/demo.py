@@ -14,17 +14,34 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from core.models import Membership, User, Workspace
 from core.roles import Role
 from core.tenancy import workspace_scope
+from evaluation import cycles
 from evaluation import services as evaluation_services
 from evaluation.models import CatalogueIndicator, Indicator, Lesson, UnitKind
-from governance.models import PartnerOrganisation
+from governance import services as gov
+from governance.models import (
+    BodyKind,
+    DecisionStatus,
+    DeliverableKind,
+    Element,
+    ElementComponent,
+    GovernanceBody,
+    MethodStep,
+    OwnershipKind,
+    PartnerKind,
+    PartnerOrganisation,
+    PartnerRole,
+    ProposalStatus,
+    StepStatus,
+)
 from mix.models import Action
 from mix.services import plan_library_import
 from territories import services as territory_services
-from territories.models import Project, ProjectStatus, Territory, TerritoryKind
+from territories.models import Audience, Project, ProjectStatus, Territory, TerritoryKind
 from tracer.models import Objective, TracerStage
 from tracer.reference_data import PLAN_LIBRARY
 from tracer.selectors import current_cycle
@@ -125,6 +142,146 @@ class Command(BaseCommand):
                 self._indicators(owner, workspace, project)
             if not Lesson.objects.filter(project=project).exists():
                 self._lessons(owner, workspace, project)
+            if not GovernanceBody.objects.filter(project=project).exists():
+                self._governance(owner, workspace, project, organisations)
+
+    def _governance(
+        self, owner: User, workspace: Workspace, project: Project, organisations: list[Any]
+    ) -> None:
+        """Partners' details, a steering committee with two meetings and decisions, the method
+        half done, a brand with ambassadors, cycle 1 assessed, reviewed and closed, cycle 2 open."""
+        me = Membership.objects.get(workspace=workspace, user=owner)
+        tourism, chamber = organisations
+        partner_members = {o.pk: list(o.members.all()) for o in organisations}
+        for organisation, kind, role, site, (name, title, email) in (
+            (tourism, PartnerKind.TOURISM_OFFICE, PartnerRole.OPERATOR,
+             "https://www.loire-touraine-tourisme.example", PARTNER_CONTACTS[0]),
+            (chamber, PartnerKind.CHAMBER, PartnerRole.FUNDING,
+             "https://www.cci-touraine.example", PARTNER_CONTACTS[1]),
+        ):  # fmt: skip
+            gov.partner_organisation_update(
+                actor=owner, workspace=workspace, organisation=organisation,
+                name=organisation.name, members=partner_members[organisation.pk], kind=kind,
+                role=role, website=site,
+            )  # fmt: skip
+            gov.contact_person_save(
+                actor=owner, workspace=workspace, organisation=organisation, full_name=name,
+                job_title=title, email=email,
+                membership=partner_members[organisation.pk][0],
+            )  # fmt: skip
+        agency = gov.partner_organisation_create(
+            actor=owner, workspace=workspace, name="Agence de développement Touraine Éco",
+            kind=PartnerKind.DEVELOPMENT_AGENCY, role=PartnerRole.STEERING,
+        )  # fmt: skip
+        cycle = current_cycle(project=project)
+        # Governance: the steering committee, two meetings, decisions linked to the plan.
+        committee = gov.governance_body_save(
+            actor=owner, workspace=workspace, project=project, name="Comité de pilotage",
+            kind=BodyKind.STEERING, mandate="Valide la stratégie, le plan d'actions et le budget.",
+            members=[me, *partner_members[tourism.pk], *partner_members[chamber.pk]],
+            organisations=[tourism, chamber, agency],
+        )  # fmt: skip
+        gov.governance_body_save(
+            actor=owner, workspace=workspace, project=project, name="Comité technique",
+            kind=BodyKind.TECHNICAL, members=[me], organisations=[tourism, chamber],
+        )  # fmt: skip
+        objectives = list(Objective.objects.filter(project=project).order_by("id"))
+        actions = list(Action.objects.filter(project=project).order_by("id"))
+        for held_on, title, minutes, decisions in DEMO_MEETINGS:
+            meeting = gov.meeting_save(
+                actor=owner, workspace=workspace, body=committee, held_on=held_on, title=title,
+                agenda="1. Point d'avancement\n2. Budget\n3. Décisions", minutes=minutes,
+                attendees=[me, *partner_members[tourism.pk]],
+            )  # fmt: skip
+            for n, (text, status, due) in enumerate(decisions):
+                gov.decision_save(
+                    actor=owner, workspace=workspace, meeting=meeting, text=text, owner=me,
+                    status=status, due_date=due, objectives=objectives[n : n + 1],
+                    actions=actions[n + 1 : n + 2],
+                )  # fmt: skip
+        # The method: steps 1 to 5 done, 6 in progress.
+        for step in MethodStep.objects.filter(number__lte=6).order_by("number"):
+            gov.step_progress_save(
+                actor=owner, workspace=workspace, project=project, step=step,
+                status=StepStatus.DONE if step.number <= 5 else StepStatus.IN_PROGRESS,
+                owner=me, due_date=dt.date(2026, 1, 1) + dt.timedelta(days=30 * step.number),
+            )  # fmt: skip
+        gov.deliverable_add(
+            actor=owner, workspace=workspace, project=project,
+            step=MethodStep.objects.get(number=2), kind=DeliverableKind.NOTE,
+            title="Fiches marchés", text="Talents, entreprises industrielles, touristes DINK.",
+        )  # fmt: skip
+        gov.deliverable_add(
+            actor=owner, workspace=workspace, project=project,
+            step=MethodStep.objects.get(number=4), kind=DeliverableKind.LINK,
+            title="Parangonnage des territoires voisins", url="https://example.org/benchmark",
+        )  # fmt: skip
+        # The brand and its ambassadors.
+        gov.brand_platform_save(
+            actor=owner, workspace=workspace, project=project, name="Loire Vivante",
+            promise="Vivre et entreprendre au bord de la Loire, à une heure de Paris.",
+            values="Art de vivre\nSavoir-faire\nOuverture",
+            personality="Chaleureuse, fière de son patrimoine, tournée vers l'avenir.",
+            proof_points="Patrimoine mondial de l'UNESCO\n1 h de Paris en TGV",
+            audiences=list(Audience.objects.filter(code__in=["audience.talents",
+                                                               "audience.companies"])),
+        )  # fmt: skip
+        gov.brand_licensee_save(
+            actor=owner, workspace=workspace, project=project, partner=tourism,
+            since=dt.date(2026, 3, 1),
+        )  # fmt: skip
+        for n, (name, ambassador_kind, segment) in enumerate(DEMO_AMBASSADORS):
+            gov.ambassador_save(
+                actor=owner, workspace=workspace, project=project, name=name, kind=ambassador_kind,
+                segment=segment, is_active=n != 3,
+                joined_on=dt.date(2026, 2, 1) + dt.timedelta(days=25 * n),
+            )  # fmt: skip
+        # Cycle 1: pooled means, local ownership, new actors, maturity, then the review.
+        for organisation, amount, days in ((tourism, 30000, 20), (chamber, 25000, 12),
+                                           (agency, 40000, 8)):  # fmt: skip
+            gov.contribution_save(
+                actor=owner, workspace=workspace, cycle=cycle, partner=organisation,
+                amount=Decimal(amount), days=Decimal(days),
+            )  # fmt: skip
+        for event_kind, held_on, title, audience, participants, outcomes in DEMO_OWNERSHIP:
+            gov.ownership_event_save(
+                actor=owner, workspace=workspace, cycle=cycle, kind=event_kind, held_on=held_on,
+                title=title, audience=audience, participants=participants, outcomes=outcomes,
+            )  # fmt: skip
+        gov.actor_proposal_save(
+            actor=owner, workspace=workspace, cycle=cycle, name="Université de Tours",
+            kind=PartnerKind.UNIVERSITY, status=ProposalStatus.INVITED,
+            reason="Retenir les étudiants diplômés : la cible talents en dépend.",
+        )  # fmt: skip
+        gov.actor_proposal_save(
+            actor=owner, workspace=workspace, cycle=cycle, name="Club des entreprises du Chinonais",
+            kind=PartnerKind.ASSOCIATION, status=ProposalStatus.CONTACTED,
+        )  # fmt: skip
+        self._maturity(owner, workspace, cycle, DEMO_MATURITY[0])
+        unfinished = [a for a in Action.objects.filter(project=project, objective__cycle=cycle)
+                      if a.status in cycles.UNFINISHED]  # fmt: skip
+        following = cycles.cycle_close(
+            actor=owner, workspace=workspace, cycle=cycle, started_on=timezone.localdate(),
+            actions=unfinished,
+        )  # fmt: skip
+        self._maturity(owner, workspace, following, DEMO_MATURITY[1])
+        gov.contribution_save(
+            actor=owner, workspace=workspace, cycle=following, partner=tourism,
+            amount=Decimal(32000), days=Decimal(15),
+        )  # fmt: skip
+
+    def _maturity(
+        self, owner: User, workspace: Workspace, cycle: Any, scores: dict[str, int]
+    ) -> None:
+        items = {e.code: e for e in Element.objects.all()} | {
+            c.code: c for c in ElementComponent.objects.all()
+        }
+        gov.maturity_assessment_save(
+            actor=owner, workspace=workspace, cycle=cycle,
+            scores=[{"item": items[code], "score": score,
+                     "justification": MATURITY_REASONS.get(code, "")}
+                    for code, score in scores.items()],
+        )  # fmt: skip
 
     def _plan(
         self, owner: User, workspace: Workspace, project: Project, organisations: list[Any]
@@ -341,3 +498,55 @@ DEMO_LESSONS: list[dict[str, Any]] = [
         "status": "proposed",
     },
 ]
+
+
+PARTNER_CONTACTS = [
+    ("Claire Martin", "Responsable marketing", "tourisme@territoria.local"),
+    ("Karim Benali", "Chargé d'attractivité", "cci@territoria.local"),
+]
+
+DEMO_MEETINGS = [
+    (dt.date(2026, 2, 10), "Lancement de la démarche",
+     "**Validé** : le diagnostic partagé et le calendrier.\n\n- La CCI pilote la cible entreprises\n"
+     "- L'office de tourisme pilote la cible touristes",
+     [("Lancer le club des ambassadeurs avant l'été.", DecisionStatus.DONE, dt.date(2026, 6, 30)),
+      ("Mutualiser un CRM entre l'office de tourisme et la CCI.", DecisionStatus.IN_PROGRESS,
+       dt.date(2026, 12, 31))]),
+    (dt.date(2026, 6, 18), "Bilan du premier semestre",
+     "Les résultats de notoriété progressent ; le budget salons est revu à la baisse.",
+     [("Remplacer deux salons par des webinaires sectoriels.", DecisionStatus.OPEN,
+       dt.date(2026, 9, 30))]),
+]  # fmt: skip
+
+DEMO_AMBASSADORS = [
+    ("Jeanne Moreau-Lefèvre", "person", "Chefs d'entreprise"),
+    ("Domaine des Coteaux", "organisation", "Viticulteurs"),
+    ("Thomas Nguyen", "person", "Diaspora (Paris)"),
+    ("Sophie Garnier", "person", "Jeunes actifs"),
+    ("Atelier Loire Numérique", "organisation", "Start-up"),
+]
+
+DEMO_OWNERSHIP = [
+    (OwnershipKind.PUBLIC_MEETING, dt.date(2026, 3, 12), "Réunion publique de lancement",
+     "Habitants de Chinon", 120, "Forte attente sur le logement des jeunes actifs."),
+    (OwnershipKind.WORKSHOP, dt.date(2026, 4, 9), "Atelier commerçants du centre-ville",
+     "Commerçants", 28, "Idée d'une carte de fidélité commune."),
+    (OwnershipKind.SURVEY, dt.date(2026, 5, 20), "Enquête fierté d'appartenance",
+     "Habitants", 640, "72 % recommanderaient le territoire à un proche."),
+]  # fmt: skip
+
+DEMO_MATURITY = [
+    {"element.organisation": 2, "element.local_ownership": 1, "element.method": 2,
+     "element.mix": 2, "element.evaluation": 1, "element.feedback": 1, "element.new_actors": 1,
+     "element.organisation.governance": 3, "element.organisation.internal_info": 1,
+     "element.organisation.strategy_links": 2, "element.organisation.operational_steering": 2,
+     "element.organisation.brand_management": 1, "element.organisation.pooling": 2},
+    {"element.organisation": 3, "element.local_ownership": 2, "element.method": 3,
+     "element.mix": 3, "element.evaluation": 2, "element.feedback": 2, "element.new_actors": 2},
+]  # fmt: skip
+
+MATURITY_REASONS = {
+    "element.organisation": "Comité de pilotage en place, réunions trimestrielles.",
+    "element.local_ownership": "Une réunion publique et une enquête ; peu de retours aux habitants.",
+    "element.evaluation": "Indicateurs définis, mesures encore irrégulières.",
+}
