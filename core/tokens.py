@@ -17,12 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import ApiToken, Membership, TokenScope, User, Workspace
-from core.roles import Role
+from core.roles import Role, can
 
 PREFIX = "trr_"
 # last_used_at is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 MAX_ACTIVE_TOKENS = 20
+
+
+def can_write(role: str) -> bool:
+    """Viewers change nothing, so their tokens can only read."""
+    return role != Role.VIEWER
 
 
 def hash_secret(secret: str) -> str:
@@ -47,7 +52,7 @@ def token_create(
         raise ValidationError({"name": _("Give the token a name, e.g. the tool that will use it.")})
     if scope not in TokenScope.values:
         raise ValidationError({"scope": _("Choose read only or read and write.")})
-    if scope == TokenScope.WRITE and membership.role == Role.VIEWER:
+    if scope == TokenScope.WRITE and not can_write(membership.role):
         raise ValidationError(
             {"scope": _("Viewers change nothing, so their tokens can only read.")}
         )
@@ -82,7 +87,7 @@ def token_revoke(*, actor: User, workspace: Workspace, token: ApiToken) -> ApiTo
         raise PermissionDenied
     if token.user_id != actor.pk:
         membership = Membership.objects.filter(user=actor, workspace=workspace).first()
-        if membership is None or Role.rank(membership.role) < Role.rank(Role.ADMIN):
+        if membership is None or not can(membership.role, "token.revoke_any"):
             raise PermissionDenied(_("Only admins may revoke other people's tokens."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -21,14 +21,13 @@ from core.forms import ApiTokenForm
 from core.htmx import _add_service_error, redirect_after_success, render_invalid, render_page
 from core.http import WorkspaceRequest
 from core.permissions import member_can, require_action
-from core.roles import Role
 
 TEMPLATE = "core/api_tokens.html"
 
 
 def _read_only(request: WorkspaceRequest) -> bool:
-    """Viewers change nothing, so they get read-only tokens (core.tokens refuses the others)."""
-    return request.membership.role == Role.VIEWER
+    """Viewers get read-only tokens (core.tokens refuses the others)."""
+    return not tokens.can_write(request.membership.role)
 
 
 def _context(request: WorkspaceRequest, **extra: Any) -> dict[str, Any]:
