@@ -51,6 +51,7 @@ from governance.models import (
     StepProgress,
     StepStatus,
 )
+from territories import selectors as territories_selectors
 from territories.models import Cycle, Project
 from territories.selectors import visible_projects
 
@@ -409,13 +410,7 @@ def maturity_comparison(*, cycle: Cycle) -> MaturityComparison:
 
 def cycle_get(*, project: Project, number: Any) -> Cycle | None:
     """A cycle of ``project`` by its number; the current one when ``number`` is empty."""
-    if not number:
-        cycles = Cycle.objects.filter(project=project).order_by("-number")
-        return cycles.filter(status="open").first() or cycles.first()
-    try:
-        return Cycle.objects.filter(project=project, number=int(number)).first()
-    except (TypeError, ValueError):
-        return None
+    return territories_selectors.cycle_get(project=project, number=number)
 
 
 def cycle_list(*, project: Project) -> QuerySet[Cycle]:

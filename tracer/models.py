@@ -124,6 +124,10 @@ class PlanChange(WorkspaceOwned):
     """One recorded change to an objective or an action: who, when, which field, old, new."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_changes")
+    # The cycle of the changed item: each cycle's activity feed shows its own changes.
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_changes"
+    )
     target_type = models.CharField(max_length=12)  # "objective" or "action"
     target_uuid = models.UUIDField(db_index=True)
     target_label = models.CharField(max_length=200)
@@ -144,6 +148,7 @@ class PlanChange(WorkspaceOwned):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["project", "-at"]),
+            models.Index(fields=["project", "cycle", "-at"]),
             models.Index(fields=["project", "revision"]),
         ]
         constraints = [
