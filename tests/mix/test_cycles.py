@@ -471,3 +471,19 @@ def test_selectors_read_one_cycle(two_cycles: TwoCycles) -> None:
         "Wine incubator",
     }
     assert selectors.counters(project=two_cycles.project, cycle=two_cycles.second)["actions"] == 2
+
+
+def test_pickers_that_span_cycles_name_each_items_cycle(
+    personas: Personas, two_cycles: TwoCycles
+) -> None:
+    """An indicator or a lesson may point at any cycle's items: the two copies of one objective
+    are told apart by their cycle, the latest cycle first."""
+    client = login(personas.user(Role.EDITOR))
+    for name in ["indicator_create", "lesson_create"]:
+        page = text(client.get(two_cycles.page(name)))
+        assert "Wine fair stand · Cycle 2" in page, name
+        assert "Wine fair stand · Cycle 1" in page, name
+        assert page.index("Wine fair stand · Cycle 2") < page.index("Wine fair stand · Cycle 1")
+    indicator = text(client.get(two_cycles.page("indicator_create")))
+    assert "R · Be known for wine · Cycle 2" in indicator
+    assert "R · Be known for wine · Cycle 1" in indicator
