@@ -36,6 +36,12 @@ class ActionSerializer(ResourceSerializer):
     project_url = LinkField("project", source="project.uuid")
     objective = ScopedUUIDField(Objective, limit=only_visible_plan_items)
     objective_url = LinkField("objective", source="objective.uuid")
+    cycle = serializers.UUIDField(
+        source="objective.cycle.uuid",
+        read_only=True,
+        help_text="The objective's cycle (an action is in its objective's cycle).",
+    )
+    cycle_url = LinkField("cycle", source="objective.cycle.uuid")
     stage = serializers.CharField(
         source="objective.stage.code", read_only=True, help_text="The objective's TRACER stage."
     )
@@ -61,6 +67,8 @@ class ActionSerializer(ResourceSerializer):
             "project_url",
             "objective",
             "objective_url",
+            "cycle",
+            "cycle_url",
             "stage",
             "family",
             "title",
