@@ -71,20 +71,27 @@ class IdOrKeywordFilter(django_filters.ModelChoiceFilter):
 
     field_class = IdOrKeywordField
 
-    def __init__(self, *args: Any, keywords: dict[str, Callable[[], Any]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        keywords: dict[str, Callable[[], Any]],
+        or_paths: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
         self.keyword_sets = keywords
+        self.or_paths = or_paths  # other paths to the related object (a comment's target's)
         super().__init__(*args, keywords=tuple(keywords), **kwargs)
 
     def filter(self, qs: Any, value: Any) -> Any:
         if value in django_filters.constants.EMPTY_VALUES:
             return qs
+        lookup = "exact"
         if isinstance(value, Keyword):
-            return qs.filter(
-                through_first_relation(
-                    qs.model, self.field_name, "in", value=self.keyword_sets[value]()
-                )
-            )
-        return qs.filter(through_first_relation(qs.model, self.field_name, "exact", value=value))
+            lookup, value = "in", self.keyword_sets[value]()
+        condition = models.Q()
+        for path in (self.field_name, *self.or_paths):
+            condition |= through_first_relation(qs.model, path, lookup, value=value)
+        return qs.filter(condition)
 
 
 def through_first_relation(model: Any, path: str, lookup: str, *, value: Any) -> models.Q:
@@ -107,6 +114,7 @@ def id_or_keyword_filter(
     field_name: str,
     keywords: dict[str, Callable[[], Any]],
     limit: Callable[[Any, Any], Any] | None = None,
+    or_paths: tuple[str, ...] = (),
     help_text: str = "",
 ) -> IdOrKeywordFilter:
     """Filter by a related workspace object's public id (another workspace's id: 400) or by one
@@ -127,6 +135,7 @@ def id_or_keyword_filter(
         to_field_name="uuid",
         queryset=queryset,
         keywords=keywords,
+        or_paths=or_paths,
         help_text=help_text,
     )
     return extend_schema_field(schema)(id_filter)

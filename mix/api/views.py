@@ -163,6 +163,7 @@ class CommentFilter(django_filters.FilterSet):
     project = scoped_uuid_filter(Project, field_name="project", limit=only_visible_projects)
     action = scoped_uuid_filter(Action, field_name="action", limit=only_visible_plan_items)
     objective = scoped_uuid_filter(Objective, field_name="objective", limit=only_visible_plan_items)
+    cycle = cycle_filter("objective__cycle", "action__objective__cycle")
     resolved = django_filters.BooleanFilter(
         field_name="resolved_at", lookup_expr="isnull", exclude=True
     )
@@ -200,7 +201,13 @@ class CommentViewSet(WorkspaceViewSet):
     def visible(self) -> Any:
         return Comment.objects.filter(
             project__in=visible_projects(membership=self.membership)
-        ).select_related("project", "action", "objective", "parent", "author")
+        ).select_related(
+            "project",
+            "action__objective__cycle",
+            "objective__cycle",
+            "parent",
+            "author",
+        )
 
     def perform_create(self, serializer: Any) -> Comment:
         data = changed(serializer)

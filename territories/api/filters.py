@@ -17,16 +17,18 @@ def only_visible_cycles(qs: Any, request: Any) -> Any:
     return qs.filter(project__in=visible_projects(membership=request.membership))
 
 
-def cycle_filter(path: str = "cycle") -> IdOrKeywordFilter:
+def cycle_filter(path: str = "cycle", *or_paths: str) -> IdOrKeywordFilter:
     """``cycle=<id>``: the rows of that cycle (a cycle of another workspace, or of a project the
     member does not see: 400); ``cycle=current``: the rows of each project's current cycle (the
     open one with the highest number, the last one when all are closed). ``path`` leads from the
-    listed model to its cycle (``objective__cycle`` for an action)."""
+    listed model to its cycle (``objective__cycle`` for an action); ``or_paths`` are other ways
+    to it (a comment is in the cycle of its objective or of its action's)."""
     return id_or_keyword_filter(
         Cycle,
         field_name=path,
         keywords={CURRENT: cycles_current},
         limit=only_visible_cycles,
+        or_paths=or_paths,
         help_text=(
             "A cycle's id, or current: each project's current cycle (its open cycle with the "
             "highest number, or its last one when all are closed)."

@@ -33,6 +33,7 @@ from tests.conftest import Personas
 from tests.factories import (
     ActionFactory,
     ActorProposalFactory,
+    CommentFactory,
     ContributionFactory,
     LessonFactory,
     MaturityScoreFactory,
@@ -80,7 +81,7 @@ def reviewed(personas: Personas) -> dict[str, Any]:
     first = Cycle.unscoped_objects.get(project=project, number=1)
     known = ObjectiveFactory(workspace=ws, project=project, title="Known")
     dropped = ObjectiveFactory(workspace=ws, project=project, title="Dropped")
-    fair = ActionFactory(workspace=ws, objective=known, title="Fair", budget_planned=1000)
+    fair: Action = ActionFactory(workspace=ws, objective=known, title="Fair", budget_planned=1000)
     ActionFactory(workspace=ws, objective=dropped, title="Flyers", budget_planned=250)
     with workspace_scope(ws):
         second = cycle_close(
@@ -222,6 +223,15 @@ def _record_makers(ws: Any, partner_one: Any, partner_two: Any) -> dict[str, Any
             workspace=ws, cycle=c, title=label
         ),
         "actor-proposal": lambda c, label: ActorProposalFactory(workspace=ws, cycle=c, name=label),
+        # On an objective of cycle 1, on an action of cycle 2: both ways to a comment's cycle.
+        "comment": lambda c, label: CommentFactory(
+            workspace=ws,
+            objective=Objective.unscoped_objects.filter(cycle=c).first() if c.number == 1 else None,
+            action=Action.unscoped_objects.filter(objective__cycle=c).first()
+            if c.number == 2
+            else None,
+            body=label,
+        ),
         "maturity-assessment": lambda c, label: assessment(c),
         "maturity-score": lambda c, label: MaturityScoreFactory(
             workspace=ws, assessment=assessment(c)
@@ -247,6 +257,7 @@ def test_every_per_cycle_list_takes_cycle_and_shows_it(
         [
             "objective",
             "action",
+            "comment",
             "lesson",
             "contribution",
             "ownership-event",
