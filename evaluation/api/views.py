@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, Q
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.db.models import Case, OuterRef, Prefetch, Q, Subquery, When
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 
 from core.apifilters import code_filter, scoped_uuid_filter, updated_since
 from core.restapi import WorkspaceViewSet, changed
@@ -35,7 +35,7 @@ from evaluation.models import (
 )
 from mix.api.serializers import only_visible_plan_items
 from territories.api.serializers import only_visible_projects
-from territories.models import Cycle, Project
+from territories.models import Cycle, CycleStatus, Project
 from territories.selectors import visible_projects
 from tracer.models import Objective, TracerStage
 
@@ -43,6 +43,7 @@ EXAMPLE_BASE = "http://127.0.0.1:8000/api/v1/w/cote-d-opale"
 EXAMPLE_PROJECT = "6a1f0e2d-3c4b-4a59-8e7f-9d0c1b2a3f4e"
 EXAMPLE_INDICATOR = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
 EXAMPLE_USER = "4f7d3c2a-1b0e-4c5d-8e9f-a1b2c3d4e5f6"
+EXAMPLE_CYCLE = "7d2e1f3a-4b5c-4d6e-8f9a-0b1c2d3e4f5a"
 
 
 # --- Indicators --------------------------------------------------------------------------------
@@ -211,8 +212,59 @@ class MeasurementViewSet(WorkspaceViewSet):
 # --- Dashboard snapshots -----------------------------------------------------------------------
 
 
+CURRENT = "current"
+UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+class _CycleOrCurrentField(django_filters.fields.ModelChoiceField):
+    """A cycle's id, or the word ``current``."""
+
+    def to_python(self, value: Any) -> Any:
+        return CURRENT if value == CURRENT else super().to_python(value)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": f"^({CURRENT}|{UUID_PATTERN})$",
+        "description": "A cycle's id, or current: each project's current cycle (its open cycle "
+        "with the highest number, or its last one when all are closed).",
+    }
+)
+class CycleOrCurrentFilter(django_filters.filters.QuerySetRequestMixin, django_filters.Filter):
+    """``cycle=<id>`` (a cycle of another workspace, or of a project the member does not see:
+    400) or ``cycle=current``: the snapshots of each project's current cycle, as
+    ``territories.selectors.cycle_current`` picks it, in one subquery. (The branch that gives
+    every plan list its ``cycle`` filter has a shared one; this resource can take it then.)"""
+
+    field_class = _CycleOrCurrentField
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value != CURRENT:
+            return super().filter(qs, value)
+        first = (
+            Cycle.objects.filter(project=OuterRef("project"))
+            .order_by(Case(When(status=CycleStatus.OPEN, then=0), default=1), "-number")
+            .values("pk")[:1]
+        )
+        return qs.filter(cycle__in=Cycle.objects.filter(pk=Subquery(first)).values("pk"))
+
+
+def _visible_cycles(request: Any) -> Any:
+    if request is None:
+        return Cycle.objects.all()
+    return Cycle.objects.filter(project__in=visible_projects(membership=request.membership))
+
+
 class DashboardSnapshotFilter(django_filters.FilterSet):
     project = scoped_uuid_filter(Project, field_name="project", limit=only_visible_projects)
+    cycle = CycleOrCurrentFilter(
+        field_name="cycle",
+        to_field_name="uuid",
+        queryset=_visible_cycles,
+        help_text="A cycle's id, or current: each project's current cycle. The workspace's "
+        "dashboard (no cycle) is left out.",
+    )
     whole_workspace = django_filters.BooleanFilter(
         field_name="project",
         lookup_expr="isnull",
@@ -230,7 +282,10 @@ class DashboardSnapshotFilter(django_filters.FilterSet):
 class DashboardSnapshotViewSet(WorkspaceViewSet):
     """The dashboards' numbers, one snapshot per state of their inputs, computed in the
     background after every change of the plan or the evaluation (and every night, as dates move
-    on). The latest ``done`` snapshot of a project holds its current numbers. Read-only."""
+    on). A project's snapshot is of one cycle: the latest ``done`` snapshot of its current cycle
+    (``cycle=current``) holds its current numbers; a closed cycle has one snapshot, its numbers
+    on its closing day. The workspace's (no project, no cycle) adds up each project's current
+    cycle. Read-only."""
 
     model = DashboardSnapshot
     serializer_class = DashboardSnapshotSerializer
@@ -244,10 +299,13 @@ class DashboardSnapshotViewSet(WorkspaceViewSet):
         "url": f"{EXAMPLE_BASE}/dashboard-snapshots/7b6a5f4e-3d2c-4b1a-9f8e-7d6c5b4a3f2e/",
         "project": EXAMPLE_PROJECT,
         "project_url": f"{EXAMPLE_BASE}/projects/{EXAMPLE_PROJECT}/",
+        "cycle": EXAMPLE_CYCLE,
+        "cycle_url": f"{EXAMPLE_BASE}/cycles/{EXAMPLE_CYCLE}/",
         "status": "done",
         "inputs_version": "p-2026-10-12-14-6",
         "data": {
             "today": "2026-10-12",
+            "cycle": {"uuid": EXAMPLE_CYCLE, "number": 2, "status": "open", "closed_on": None},
             "indicators": [
                 {
                     "uuid": EXAMPLE_INDICATOR,
@@ -283,7 +341,7 @@ class DashboardSnapshotViewSet(WorkspaceViewSet):
         shown = Q(project__in=projects)
         if self.membership.role != Role.PARTNER:  # the workspace's numbers cover every project
             shown |= Q(project__isnull=True)
-        return DashboardSnapshot.objects.filter(shown).select_related("project")
+        return DashboardSnapshot.objects.filter(shown).select_related("project", "cycle")
 
 
 # --- Lessons -----------------------------------------------------------------------------------
