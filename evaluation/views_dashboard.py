@@ -229,9 +229,7 @@ def _export(
             content = xlsx_bytes(sheets)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         what = titles[table] if table in titles else _("all tables")
-        which = (
-            _("cycle %(number)s") % {"number": cycle.number} if cycle else _("current cycles")
-        )
+        which = _("cycle %(number)s") % {"number": cycle.number} if cycle else _("current cycles")
         filename = slugify(" ".join([name, _("dashboard"), which, what]))
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
