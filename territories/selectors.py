@@ -156,6 +156,17 @@ def cycle_successor(*, cycle: Cycle) -> Cycle | None:
     )
 
 
+def cycles_current_of(*, project_ids: list[int]) -> dict[int, Cycle]:
+    """:func:`cycle_current` of each of ``project_ids``, in one query whatever their number."""
+    opened: dict[int, Cycle] = {}
+    last: dict[int, Cycle] = {}
+    for cycle in Cycle.objects.filter(project_id__in=project_ids).order_by("project_id", "number"):
+        last[cycle.project_id] = cycle
+        if cycle.status == "open":
+            opened[cycle.project_id] = cycle
+    return {pk: opened.get(pk) or cycle for pk, cycle in last.items()}
+
+
 def workspace_counts(*, membership: Membership) -> dict[str, int]:
     territories = (
         visible_territories(membership=membership)
