@@ -24,10 +24,11 @@ from core.roles import Role
 from core.tenancy import scopes_disabled, workspace_scope
 from core.tokens import token_create
 from evaluation.cycles import cycle_close
+from evaluation.models import DashboardSnapshot
 from governance.models import MaturityAssessment
 from mix.models import Action
 from territories.models import Cycle
-from territories.selectors import cycles_current
+from territories.selectors import cycle_current, cycles_current
 from tests.api.helpers import api_pages, api_planned_budget
 from tests.conftest import Personas
 from tests.factories import (
@@ -43,7 +44,6 @@ from tests.factories import (
     ProjectFactory,
 )
 from tracer.models import Objective
-from tracer.selectors import current_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +189,7 @@ def test_current_is_each_projects_open_cycle_with_the_highest_number_or_its_last
                 defaults={"status": status, "started_on": dt.date(2026, 1, number)},
             )
         with workspace_scope(ws):
-            expected[name] = current_cycle(project=project).number
+            expected[name] = cycle_current(project=project).number
     assert expected == {
         "one open": 1,
         "closed then open": 2,
@@ -232,6 +232,9 @@ def _record_makers(ws: Any, partner_one: Any, partner_two: Any) -> dict[str, Any
             else None,
             body=label,
         ),
+        "dashboard-snapshot": lambda c, label: DashboardSnapshot.unscoped_objects.create(
+            workspace=ws, project=c.project, cycle=c, inputs_version=label, status="done"
+        ),
         "maturity-assessment": lambda c, label: assessment(c),
         "maturity-score": lambda c, label: MaturityScoreFactory(
             workspace=ws, assessment=assessment(c)
@@ -258,6 +261,7 @@ def test_every_per_cycle_list_takes_cycle_and_shows_it(
             "objective",
             "action",
             "comment",
+            "dashboard-snapshot",
             "lesson",
             "contribution",
             "ownership-event",
