@@ -15,7 +15,8 @@ from governance.models import PartnerOrganisation
 from mix.models import Action, ActionStatus, Comment, MixFamily
 from territories.models import Audience, Cycle, Project
 from territories.selectors import visible_projects
-from tracer.models import Objective, TracerStage
+from tracer import coediting
+from tracer.models import Objective, PlanChange, TracerStage
 from tracer.reference_data import PLAN_LIBRARY
 from tracer.selectors import plan_objectives
 
@@ -32,6 +33,13 @@ SORTS = {
     "-budget": ("-budget_planned", "-id"),
     "updated": ("-updated_at", "-id"),
 }
+
+
+def plan_change_rows(changes: Any) -> list[PlanChange]:
+    """Plan changes (a page of the activity, an item's history) ready to read in the viewer's
+    language: each gets ``field_name``, ``old_display`` and ``new_display``; the partners,
+    members, objectives and reference data they name are read in one query per kind."""
+    return coediting.describe(changes, models_by_type={"objective": Objective, "action": Action})
 
 
 def family_list() -> list[MixFamily]:

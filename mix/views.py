@@ -481,9 +481,9 @@ def action_detail(request: WorkspaceRequest, workspace_slug: str, action_uuid: A
         **_carried_links(action),
         "item": action,
         "fields": ACTION_DETAIL_FIELDS,
-        "history": tracer_selectors.target_change_list(project=project, target_uuid=action.uuid)[
-            :50
-        ],
+        "history": selectors.plan_change_rows(
+            tracer_selectors.target_change_list(project=project, target_uuid=action.uuid)[:50]
+        ),
     }
     return render_page(request, "mix/item_detail.html", context)
 
@@ -501,9 +501,9 @@ def objective_detail(
         "item": objective,
         "fields": OBJECTIVE_DETAIL_FIELDS,
         "actions": objective.actions.select_related("family").order_by("priority", "id"),
-        "history": tracer_selectors.target_change_list(project=project, target_uuid=objective.uuid)[
-            :50
-        ],
+        "history": selectors.plan_change_rows(
+            tracer_selectors.target_change_list(project=project, target_uuid=objective.uuid)[:50]
+        ),
     }
     return render_page(request, "mix/item_detail.html", context)
 
@@ -516,6 +516,7 @@ def plan_activity(
     cycle = cycle_or_404(request, project)
     changes = tracer_selectors.plan_change_list(project=project, cycle=cycle)
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.plan_change_rows(page.object_list)
     return render_page(
         request,
         "mix/plan_activity.html",
