@@ -73,8 +73,16 @@ def display(obj: models.Model, name: str) -> str:
     if isinstance(value, dt.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal):
-        return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+        return amount(value)
     return str(value)
+
+
+def amount(value: Decimal) -> str:
+    """An amount of a plan item (their decimals are budgets in euros) as the language writes
+    it: "12,000 €", "12 000 €", cents only when there are some; never "12000.00"."""
+    places = 0 if value == value.to_integral_value() else 2
+    number = formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    return f"{number}\xa0€"
 
 
 def _yes_no(value: bool) -> str:
@@ -198,7 +206,7 @@ def _render(
         if isinstance(field, models.DateField):
             return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
         if isinstance(field, models.DecimalField):
-            return formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+            return amount(Decimal(value))
     except (ValidationError, ValueError, TypeError, InvalidOperation):
         return label or value
     return value

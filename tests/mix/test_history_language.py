@@ -99,7 +99,7 @@ def _shown(language: str, value: Any) -> str:
         if isinstance(value, dt.date):
             text = formats.date_format(value, "SHORT_DATE_FORMAT")
         else:
-            text = formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+            text = formats.number_format(value, 0, use_l10n=True, force_grouping=True) + "\xa0€"
     return re.escape(text)
 
 

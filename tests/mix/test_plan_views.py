@@ -279,7 +279,7 @@ def test_save_with_the_right_version_returns_the_value_and_oob_counters(
     assert response.status_code == 200
     fragment = response.content.decode()
     assert re.search(
-        rf'<button type="button" id="action-{plan.action.uuid}-budget_planned"[^>]*>(?:<span class="visually-hidden">[^<]*</span>)?2,500\.00</button>',
+        rf'<button type="button" id="action-{plan.action.uuid}-budget_planned"[^>]*>(?:<span class="visually-hidden">[^<]*</span>)?2,500\xa0€</button>',
         fragment,
     ), fragment
     counters = re.search(
