@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -649,6 +650,8 @@ def _posted_display(form: forms.Form, name: str) -> str:
         return ""
     if hasattr(value, "__iter__") and not isinstance(value, str):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, Decimal):
+        return coediting.amount(value)  # as "theirs" reads: "12,000 €"
     field = form.fields[name]
     if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
         field, forms.ModelChoiceField

@@ -33,6 +33,7 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
+
 def shown(text: str) -> re.Pattern[str]:
     """A field's visible value; its button also names it for screen readers ("Edit title: ")."""
     return re.compile(rf"(?:^|:\s*){re.escape(text)}\s*$")
