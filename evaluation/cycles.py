@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.models import User, Workspace
 from core.tenancy import assert_same_workspace
 from evaluation import dashboard, dashboard_display
+from evaluation import services as evaluation_services
 from evaluation.models import Lesson
 from governance import selectors as governance_selectors
 from mix import services as mix_services
@@ -66,7 +67,7 @@ def cycle_objectives(*, cycle: Cycle) -> QuerySet[Objective]:
 def cycle_review(*, cycle: Cycle) -> CycleReview:
     project = cycle.project
     today = cycle.closed_on or timezone.localdate()
-    evaluation = dashboard.attainment(project, today=today)
+    evaluation = dashboard.attainment(project, today=today, until=dashboard.as_of(cycle))
     rows = dashboard_display.indicator_rows(evaluation, dashboard_display.reference())
     return CycleReview(
         cycle=cycle,
@@ -115,6 +116,9 @@ def cycle_close(
     locked.status = CycleStatus.CLOSED
     locked.closed_on = max(locked.started_on, min(timezone.localdate(), started_on))
     locked.save(update_fields=["status", "closed_on"])
+    # After the commit: the closed cycle's dashboard, once and for good, and the new current one.
+    evaluation_services.schedule_closed_cycle(locked)
+    evaluation_services.schedule_dashboards(cycle.project)
     following = Cycle.objects.create(
         workspace=workspace,
         project_id=locked.project_id,

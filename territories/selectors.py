@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 
 from core.models import Membership
 from core.roles import Role
-from territories.models import Audience, Cycle, Project, Territory, TerritoryKind
+from territories.models import Audience, Cycle, CycleStatus, Project, Territory, TerritoryKind
 
 
 def _is_partner(membership: Membership) -> bool:
@@ -235,6 +235,17 @@ def cycle_successor(*, cycle: Cycle) -> Cycle | None:
     )
 
 
+def cycles_current_of(*, project_ids: list[int]) -> dict[int, Cycle]:
+    """:func:`cycle_current` of each of ``project_ids``, in one query whatever their number."""
+    opened: dict[int, Cycle] = {}
+    last: dict[int, Cycle] = {}
+    for cycle in Cycle.objects.filter(project_id__in=project_ids).order_by("project_id", "number"):
+        last[cycle.project_id] = cycle
+        if cycle.status == "open":
+            opened[cycle.project_id] = cycle
+    return {pk: opened.get(pk) or cycle for pk, cycle in last.items()}
+
+
 def workspace_counts(*, membership: Membership) -> dict[str, int]:
     territories = (
         visible_territories(membership=membership)
@@ -258,3 +269,15 @@ _STRATEGIC = {
 
 def audience_list() -> QuerySet[Audience]:
     return Audience.objects.order_by("position")
+
+
+def cycles_current() -> QuerySet[Cycle]:
+    """The current cycle of every project, as ``cycle_current()`` picks it (the open cycle with
+    the highest number, the last one when all are closed), in one query: lists across projects
+    filter on it (the API's ``cycle=current``) instead of asking project by project."""
+    first = (
+        Cycle.objects.filter(project=OuterRef("project"))
+        .order_by(Case(When(status=CycleStatus.OPEN, then=0), default=1), "-number")
+        .values("pk")[:1]
+    )
+    return Cycle.objects.filter(pk=Subquery(first))
