@@ -239,7 +239,10 @@ def _clean_reason(reason: str) -> str:
         )
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError(
-            {"reason": _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX_LENGTH}}
+            {
+                "reason": _("Keep the reason to %(max)s characters at most.")
+                % {"max": REASON_MAX_LENGTH}
+            }
         )
     return reason
 

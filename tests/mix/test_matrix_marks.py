@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import connection
@@ -24,11 +24,16 @@ from mix.models import Action, IrrelevantCell, MixFamily
 from territories.models import Cycle, Project
 from tests.conftest import Personas
 from tests.factories import ActionFactory, ObjectiveFactory, ProjectFactory
-from tracer.models import TracerStage
+from tracer.models import Objective, TracerStage
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+X, LQ, RQ = (
+    "\N{MULTIPLICATION SIGN}",
+    "\N{LEFT DOUBLE QUOTATION MARK}",
+    "\N{RIGHT DOUBLE QUOTATION MARK}",
+)
 REPUTATION, PROMOTION, OFFER = "tracer.reputation", "mix.promotion", "mix.offer"
 PROMOTION_CELL = "cell-tracer-reputation-mix-promotion"
 OFFER_CELL = "cell-tracer-reputation-mix-offer"
@@ -88,7 +93,9 @@ def cell_html(page: str, dom_id: str) -> str:
     return match.group(0)
 
 
-def mark(personas: Personas, project: Project, family: str, reason: str, stage: str = REPUTATION) -> None:
+def mark(
+    personas: Personas, project: Project, family: str, reason: str, stage: str = REPUTATION
+) -> None:
     with workspace_scope(personas.workspace):
         services.irrelevant_cell_mark(
             actor=personas.user(Role.EDITOR),
@@ -193,7 +200,7 @@ def test_without_js_a_plain_form_page_marks_and_goes_back_to_the_matrix(
     page = client.get(cell_url(project))
     assert page.status_code == 200 and page["Vary"].count("HX-Request")
     body = page.content.decode()
-    assert "<h1>Reputation × Offer, products and services</h1>" in body
+    assert f"<h1>Reputation {X} Offer, products and services</h1>" in body
     assert "hx-post" not in body and 'method="post"' in body
     response = client.post(cell_url(project), {"reason": "No land to sell"})
     assert response.status_code == 302
@@ -292,7 +299,7 @@ def test_a_closed_cycle_draws_no_control_and_refuses_changes_with_409(
     _close_cycle_1(personas, project)
     client = login(personas.user(Role.OWNER))
     page = client.get(matrix_url(project, 1)).content.decode()
-    assert 'class="cell-tool"' not in page and "<form class=\"cell-editor" not in page
+    assert 'class="cell-tool"' not in page and '<form class="cell-editor' not in page
     assert "Marked not relevant: Done by the region" in page  # still read
     # The open cycle offers the control.
     assert 'class="cell-tool"' in client.get(matrix_url(project)).content.decode()
@@ -305,7 +312,10 @@ def test_a_closed_cycle_draws_no_control_and_refuses_changes_with_409(
     assert refused.status_code == 409
     body = refused.content.decode()
     assert "closed cycles are read-only" in body and "Too late</textarea>" in body
-    assert client.post(cell_url(project, family=PROMOTION, cycle=1), {"unmark": "1"}).status_code == 409
+    assert (
+        client.post(cell_url(project, family=PROMOTION, cycle=1), {"unmark": "1"}).status_code
+        == 409
+    )
     assert marks(project, 1) == {(REPUTATION, PROMOTION): "Done by the region"}
 
 
@@ -344,14 +354,14 @@ def test_each_cell_is_named_by_its_visible_text_and_its_stage_and_family(
     assert len(links) == 72
     assert 'class="cell-link" aria-label' not in page and "aria-label=" not in "".join(links)
     text = [" ".join(re.sub(r"<[^>]+>", " ", link).split()) for link in links]
-    assert text[0] == "gap , All together × Offer, products and services"
-    assert "not relevant , Reputation × Offer, products and services" in text
-    assert "1 900 € action, Reputation × Promotion and communication" in text
+    assert text[0] == f"gap , All together {X} Offer, products and services"
+    assert f"not relevant , Reputation {X} Offer, products and services" in text
+    assert f"1 900 € action, Reputation {X} Promotion and communication" in text
     tools = re.findall(r'<a class="cell-tool".*?</a>', page, re.S)
     assert len(tools) == 72
     assert all('<span class="visually-hidden">' in tool for tool in tools)
-    assert "Change or remove the “not relevant” mark of Reputation × Offer" in page
-    assert "Mark All together × Offer, products and services not relevant" in page
+    assert f"Change or remove the {LQ}not relevant{RQ} mark of Reputation {X} Offer" in page
+    assert f"Mark All together {X} Offer, products and services not relevant" in page
 
 
 def _grow(personas: Personas, project: Project) -> None:
@@ -362,7 +372,7 @@ def _grow(personas: Personas, project: Project) -> None:
     with scopes_disabled():
         cycle = Cycle.objects.get(project=project, number=1)
         objectives = [
-            ObjectiveFactory(workspace=ws, project=project, stage=s, title=f"O {s.code}")
+            cast(Objective, ObjectiveFactory(workspace=ws, project=project, stage=s, title=s.code))
             for s in stages
         ]
         Action.objects.bulk_create(
