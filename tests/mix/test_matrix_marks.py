@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import re
 from typing import Any, cast
 
@@ -436,3 +437,20 @@ def test_the_matrix_page_form_and_poll_cost_the_same_queries_with_1_and_many_act
         assert response.status_code == 200
     page = client.get(matrix_url(project)).content.decode()
     assert page.count('class="cell irrelevant') + page.count('class="cell filled marked') >= 25
+
+
+def test_the_demo_marks_two_cells_in_cycle_1_and_carries_them_into_cycle_2(
+    settings: Any, personas: Personas
+) -> None:
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    settings.EMBEDDED = True
+    call_command("demo", stdout=io.StringIO())
+    with scopes_disabled():
+        project = Project.objects.get(workspace__slug="demo")
+    assert marks(project, 1) == marks(project, 2)
+    assert set(marks(project, 2)) == {
+        ("tracer.retention", "mix.price"),
+        ("tracer.together", "mix.labels_awards"),
+    }
