@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 
 from core.models import Membership
 from core.roles import Role
-from territories.models import Audience, Cycle, Project, Territory, TerritoryKind
+from territories.models import Audience, Cycle, CycleStatus, Project, Territory, TerritoryKind
 
 
 def _is_partner(membership: Membership) -> bool:
@@ -179,3 +179,15 @@ _STRATEGIC = {
 
 def audience_list() -> QuerySet[Audience]:
     return Audience.objects.order_by("position")
+
+
+def cycles_current() -> QuerySet[Cycle]:
+    """The current cycle of every project, as ``cycle_current()`` picks it (the open cycle with
+    the highest number, the last one when all are closed), in one query: lists across projects
+    filter on it (the API's ``cycle=current``) instead of asking project by project."""
+    first = (
+        Cycle.objects.filter(project=OuterRef("project"))
+        .order_by(Case(When(status=CycleStatus.OPEN, then=0), default=1), "-number")
+        .values("pk")[:1]
+    )
+    return Cycle.objects.filter(pk=Subquery(first))

@@ -34,8 +34,9 @@ from evaluation.models import (
     SnapshotStatus,
 )
 from mix.api.serializers import only_visible_plan_items
+from territories.api.filters import cycle_filter
 from territories.api.serializers import only_visible_projects
-from territories.models import Cycle, Project
+from territories.models import Project
 from territories.selectors import visible_projects
 from tracer.models import Objective, TracerStage
 
@@ -291,7 +292,7 @@ class DashboardSnapshotViewSet(WorkspaceViewSet):
 
 class LessonFilter(django_filters.FilterSet):
     project = scoped_uuid_filter(Project, field_name="project", limit=only_visible_projects)
-    cycle = scoped_uuid_filter(Cycle, field_name="cycle", limit=only_visible_plan_items)
+    cycle = cycle_filter()
     source = django_filters.ChoiceFilter(choices=LessonSource.choices)
     policy = django_filters.ChoiceFilter(choices=Policy.choices)
     status = django_filters.MultipleChoiceFilter(
