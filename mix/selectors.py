@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from core.models import Membership
 from core.roles import Role, can
 from governance.models import PartnerOrganisation
+from governance.selectors import Milestone, timeline_milestones
 from mix.models import Action, ActionStatus, Comment, MixFamily
 from territories.models import Audience, Cycle, Project
 from territories.selectors import visible_projects
@@ -191,11 +193,25 @@ class Bar:
     offset: float  # percent of the timeline width
     width: float
 
+    @property
+    def end(self) -> dt.date | None:
+        return self.action.end_date or self.action.start_date
+
+
+@dataclass
+class Marker:
+    """A dated point on the timeline (a milestone, today) and where it falls."""
+
+    on: dt.date
+    offset: float  # percent of the timeline width
+    milestone: Milestone | None = None
+
 
 def timeline(
     *, project: Project, cycle: Cycle, membership: Membership | None = None
 ) -> dict[str, Any]:
-    """Gantt-like bars of the cycle's dated actions, grouped by TRACER stage."""
+    """Gantt-like bars of the cycle's dated actions, grouped by TRACER stage, with today's line
+    and the milestones (meetings, decisions due, the cycle's dates) that fall in their range."""
     plan = plan_actions(project=project, cycle=cycle)
     actions = list(
         with_details(plan.filter(start_date__isnull=False), membership=membership).order_by(
@@ -204,17 +220,21 @@ def timeline(
     )
     undated = plan.filter(start_date__isnull=True).count()
     if not actions:
-        return {"groups": [], "undated": undated, "months": []}
+        return {"groups": [], "undated": undated, "months": [], "milestones": [], "today": None}
     start = min(a.start_date for a in actions if a.start_date)
     end = max((a.end_date or a.start_date) for a in actions if a.start_date)
     start = start.replace(day=1)
     end = (end.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     span = max((end - start).days, 1)
+
+    def at(day: dt.date) -> float:
+        return 100 * (day - start).days / span
+
     months = []
     month = start
     while month < end:
         nxt = (month + dt.timedelta(days=32)).replace(day=1)
-        months.append((month, 100 * (month - start).days / span, 100 * (nxt - month).days / span))
+        months.append((month, at(month), 100 * (nxt - month).days / span))
         month = nxt
     groups: dict[int, tuple[TracerStage, list[Bar]]] = {}
     for action in actions:
@@ -222,12 +242,22 @@ def timeline(
         last = action.end_date or action.start_date
         bar = Bar(
             action,
-            offset=100 * (action.start_date - start).days / span,
+            offset=at(action.start_date),
             width=max(100 * ((last - action.start_date).days + 1) / span, 0.8),
         )
         stage = action.objective.stage
         groups.setdefault(stage.pk, (stage, []))[1].append(bar)
-    return {"groups": list(groups.values()), "undated": undated, "months": months}
+    today = timezone.localdate()
+    return {
+        "groups": list(groups.values()),
+        "undated": undated,
+        "months": months,
+        "milestones": [
+            Marker(m.on, at(m.on), m)
+            for m in timeline_milestones(project=project, cycle=cycle, start=start, end=end)
+        ],
+        "today": Marker(today, at(today)) if start <= today < end else None,
+    }
 
 
 @dataclass
