@@ -129,7 +129,9 @@ def test_bars_are_links_with_their_full_title_in_a_tooltip(
         page,
     )
     assert link and link.group(1) == action.title
-    tip = re.search(rf'<span class="tl-tip" role="tooltip" id="tip-{action.uuid}">(.*?)</span>', page)
+    tip = re.search(
+        rf'<span class="tl-tip" role="tooltip" id="tip-{action.uuid}">(.*?)</span>', page
+    )
     assert tip and f"<strong>{action.title}</strong>" in tip.group(1)
     assert f"{_short(action.start_date)}</time> → " in tip.group(1)
 
