@@ -52,6 +52,7 @@ from governance.models import (
     StepProgress,
     StepStatus,
 )
+from mix.selectors import plan_actions
 from territories import selectors as territories_selectors
 from territories.models import Cycle, Project
 from territories.selectors import visible_projects
@@ -500,8 +501,8 @@ def contribution_totals(*, cycle: Cycle) -> dict[str, Any]:
         days=Coalesce(Sum("days"), Value(Decimal(0))),
         partners=Count("id"),
     )
-    # The actions live in ``mix`` (a higher layer): reached through the project's related name.
-    planned = cycle.project.actions.filter(objective__cycle=cycle).aggregate(
+    # The plan of the cycle, read as every plan view reads it.
+    planned = plan_actions(project=cycle.project, cycle=cycle).aggregate(
         planned=Coalesce(Sum("budget_planned"), Value(Decimal(0)))
     )["planned"]
     totals["planned"] = planned

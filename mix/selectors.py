@@ -111,6 +111,7 @@ def with_details(
     qs = qs.select_related("objective__stage", "family", "lead_partner", "updated_by")
     lookups: list[Prefetch[Any]] = []
     if full:
+        qs = qs.select_related("objective__cycle")
         lookups.append(Prefetch("audiences"))
     if full or (membership is not None and membership.role == Role.PARTNER):
         lookups.append(Prefetch("contributors"))

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -452,23 +453,19 @@ OBJECTIVE_DETAIL_FIELDS = [
 
 
 def _carried_links(item: Action | Objective) -> dict[str, Any]:
-    """The item of the previous cycle this one continues, and its copy in the next cycle."""
+    """The item of the previous cycle this one continues, and its copy in the next cycle,
+    each with its cycle."""
     model = type(item)
-    return {
-        "carried_from": (
-            model.objects.filter(pk=item.carried_from_id)
-            .select_related(*_CYCLE_PATH[model])
-            .first()
-            if item.carried_from_id
-            else None
-        ),
-        "carried_to": model.objects.filter(carried_from=item)
-        .select_related(*_CYCLE_PATH[model])
-        .first(),
-    }
-
-
-_CYCLE_PATH: dict[type, tuple[str, ...]] = {Action: ("objective__cycle",), Objective: ("cycle",)}
+    path = "cycle" if model is Objective else "objective__cycle"
+    found = model.objects.filter(Q(pk=item.carried_from_id) | Q(carried_from=item)).select_related(
+        path
+    )
+    links: dict[str, Any] = {}
+    for other in found:
+        key = "carried_from" if other.pk == item.carried_from_id else "carried_to"
+        cycle = other.cycle if isinstance(other, Objective) else other.objective.cycle
+        links[key] = (other, cycle)
+    return links
 
 
 @require_action("plan.view")

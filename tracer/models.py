@@ -112,6 +112,11 @@ class Objective(PlanItem):
         ]
         indexes = [models.Index(fields=["project", "cycle", "stage"])]
 
+    def choice_label(self) -> str:
+        """How pickers that span cycles name it: stage letter, title and cycle (select the
+        stage and the cycle with it)."""
+        return f"{self.stage.letter} · {self.title} · {self.cycle}"
+
 
 class ChangeKind(models.TextChoices):
     CREATED = "created", _("created")
