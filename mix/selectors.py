@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,6 @@ from django.utils import timezone
 from core.models import Membership
 from core.roles import Role, can
 from governance.models import PartnerOrganisation
-from governance.selectors import Milestone, timeline_milestones
 from mix.models import Action, ActionStatus, Comment, MixFamily
 from territories.models import Audience, Cycle, Project
 from territories.selectors import visible_projects
@@ -205,7 +205,33 @@ class Marker:
 
     on: dt.date
     offset: float  # percent of the timeline width
-    milestone: Milestone | None = None
+    milestone: Any = None  # what a milestone source returned: .kind, .on, .label, .title
+
+
+# The timeline's milestones (meetings, decisions due, the cycle's dates) are read by higher
+# apps (governance), which register their source here from their AppConfig.ready(): mix imports
+# none of them. A source is called as ``source(project=, cycle=, start=, end=)`` and returns
+# objects with an ``on`` date, from ``start`` (included) to ``end`` (excluded), in a constant
+# number of queries.
+MilestoneSource = Callable[..., Iterable[Any]]
+MILESTONE_SOURCES: list[MilestoneSource] = []
+
+
+def register_milestone_source(source: MilestoneSource) -> None:
+    if source not in MILESTONE_SOURCES:
+        MILESTONE_SOURCES.append(source)
+
+
+def timeline_milestones(
+    *, project: Project, cycle: Cycle, start: dt.date, end: dt.date
+) -> list[Any]:
+    """Every registered source's milestones of the range, by date (stable within a day)."""
+    found = [
+        milestone
+        for source in MILESTONE_SOURCES
+        for milestone in source(project=project, cycle=cycle, start=start, end=end)
+    ]
+    return sorted(found, key=lambda m: m.on)
 
 
 def timeline(
