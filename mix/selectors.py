@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from core.models import Membership
 from core.roles import Role, can
@@ -263,11 +265,51 @@ class Bar:
     offset: float  # percent of the timeline width
     width: float
 
+    @property
+    def end(self) -> dt.date | None:
+        return self.action.end_date or self.action.start_date
+
+
+@dataclass
+class Marker:
+    """A dated point on the timeline (a milestone, today) and where it falls."""
+
+    on: dt.date
+    offset: float  # percent of the timeline width
+    milestone: Any = None  # what a milestone source returned: .kind, .on, .label, .title
+
+
+# The timeline's milestones (meetings, decisions due, the cycle's dates) are read by higher
+# apps (governance), which register their source here from their AppConfig.ready(): mix imports
+# none of them. A source is called as ``source(project=, cycle=, start=, end=)`` and returns
+# objects with an ``on`` date, from ``start`` (included) to ``end`` (excluded), in a constant
+# number of queries.
+MilestoneSource = Callable[..., Iterable[Any]]
+MILESTONE_SOURCES: list[MilestoneSource] = []
+
+
+def register_milestone_source(source: MilestoneSource) -> None:
+    if source not in MILESTONE_SOURCES:
+        MILESTONE_SOURCES.append(source)
+
+
+def timeline_milestones(
+    *, project: Project, cycle: Cycle, start: dt.date, end: dt.date
+) -> list[Any]:
+    """Every registered source's milestones of the range, by date (stable within a day)."""
+    found = [
+        milestone
+        for source in MILESTONE_SOURCES
+        for milestone in source(project=project, cycle=cycle, start=start, end=end)
+    ]
+    return sorted(found, key=lambda m: m.on)
+
 
 def timeline(
     *, project: Project, cycle: Cycle, membership: Membership | None = None
 ) -> dict[str, Any]:
-    """Gantt-like bars of the cycle's dated actions, grouped by TRACER stage."""
+    """Gantt-like bars of the cycle's dated actions, grouped by TRACER stage, with today's line
+    and the milestones (meetings, decisions due, the cycle's dates) that fall in their range."""
     plan = plan_actions(project=project, cycle=cycle)
     actions = list(
         with_details(plan.filter(start_date__isnull=False), membership=membership).order_by(
@@ -276,17 +318,21 @@ def timeline(
     )
     undated = plan.filter(start_date__isnull=True).count()
     if not actions:
-        return {"groups": [], "undated": undated, "months": []}
+        return {"groups": [], "undated": undated, "months": [], "milestones": [], "today": None}
     start = min(a.start_date for a in actions if a.start_date)
     end = max((a.end_date or a.start_date) for a in actions if a.start_date)
     start = start.replace(day=1)
     end = (end.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     span = max((end - start).days, 1)
+
+    def at(day: dt.date) -> float:
+        return 100 * (day - start).days / span
+
     months = []
     month = start
     while month < end:
         nxt = (month + dt.timedelta(days=32)).replace(day=1)
-        months.append((month, 100 * (month - start).days / span, 100 * (nxt - month).days / span))
+        months.append((month, at(month), 100 * (nxt - month).days / span))
         month = nxt
     groups: dict[int, tuple[TracerStage, list[Bar]]] = {}
     for action in actions:
@@ -294,12 +340,22 @@ def timeline(
         last = action.end_date or action.start_date
         bar = Bar(
             action,
-            offset=100 * (action.start_date - start).days / span,
+            offset=at(action.start_date),
             width=max(100 * ((last - action.start_date).days + 1) / span, 0.8),
         )
         stage = action.objective.stage
         groups.setdefault(stage.pk, (stage, []))[1].append(bar)
-    return {"groups": list(groups.values()), "undated": undated, "months": months}
+    today = timezone.localdate()
+    return {
+        "groups": list(groups.values()),
+        "undated": undated,
+        "months": months,
+        "milestones": [
+            Marker(m.on, at(m.on), m)
+            for m in timeline_milestones(project=project, cycle=cycle, start=start, end=end)
+        ],
+        "today": Marker(today, at(today)) if start <= today < end else None,
+    }
 
 
 @dataclass
