@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Case, OuterRef, Prefetch, Q, Subquery, When
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.apifilters import code_filter, scoped_uuid_filter, updated_since
 from core.restapi import WorkspaceViewSet, changed
@@ -34,8 +34,9 @@ from evaluation.models import (
     SnapshotStatus,
 )
 from mix.api.serializers import only_visible_plan_items
+from territories.api.filters import cycle_filter
 from territories.api.serializers import only_visible_projects
-from territories.models import Cycle, CycleStatus, Project
+from territories.models import Project
 from territories.selectors import visible_projects
 from tracer.models import Objective, TracerStage
 
@@ -212,59 +213,9 @@ class MeasurementViewSet(WorkspaceViewSet):
 # --- Dashboard snapshots -----------------------------------------------------------------------
 
 
-CURRENT = "current"
-UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-
-
-class _CycleOrCurrentField(django_filters.fields.ModelChoiceField):
-    """A cycle's id, or the word ``current``."""
-
-    def to_python(self, value: Any) -> Any:
-        return CURRENT if value == CURRENT else super().to_python(value)
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "pattern": f"^({CURRENT}|{UUID_PATTERN})$",
-        "description": "A cycle's id, or current: each project's current cycle (its open cycle "
-        "with the highest number, or its last one when all are closed).",
-    }
-)
-class CycleOrCurrentFilter(django_filters.filters.QuerySetRequestMixin, django_filters.Filter):
-    """``cycle=<id>`` (a cycle of another workspace, or of a project the member does not see:
-    400) or ``cycle=current``: the snapshots of each project's current cycle, as
-    ``territories.selectors.cycle_current`` picks it, in one subquery. (The branch that gives
-    every plan list its ``cycle`` filter has a shared one; this resource can take it then.)"""
-
-    field_class = _CycleOrCurrentField
-
-    def filter(self, qs: Any, value: Any) -> Any:
-        if value != CURRENT:
-            return super().filter(qs, value)
-        first = (
-            Cycle.objects.filter(project=OuterRef("project"))
-            .order_by(Case(When(status=CycleStatus.OPEN, then=0), default=1), "-number")
-            .values("pk")[:1]
-        )
-        return qs.filter(cycle__in=Cycle.objects.filter(pk=Subquery(first)).values("pk"))
-
-
-def _visible_cycles(request: Any) -> Any:
-    if request is None:
-        return Cycle.objects.all()
-    return Cycle.objects.filter(project__in=visible_projects(membership=request.membership))
-
-
 class DashboardSnapshotFilter(django_filters.FilterSet):
     project = scoped_uuid_filter(Project, field_name="project", limit=only_visible_projects)
-    cycle = CycleOrCurrentFilter(
-        field_name="cycle",
-        to_field_name="uuid",
-        queryset=_visible_cycles,
-        help_text="A cycle's id, or current: each project's current cycle. The workspace's "
-        "dashboard (no cycle) is left out.",
-    )
+    cycle = cycle_filter()  # the workspace's dashboard (no cycle) is left out
     whole_workspace = django_filters.BooleanFilter(
         field_name="project",
         lookup_expr="isnull",
@@ -349,7 +300,7 @@ class DashboardSnapshotViewSet(WorkspaceViewSet):
 
 class LessonFilter(django_filters.FilterSet):
     project = scoped_uuid_filter(Project, field_name="project", limit=only_visible_projects)
-    cycle = scoped_uuid_filter(Cycle, field_name="cycle", limit=only_visible_plan_items)
+    cycle = cycle_filter()
     source = django_filters.ChoiceFilter(choices=LessonSource.choices)
     policy = django_filters.ChoiceFilter(choices=Policy.choices)
     status = django_filters.MultipleChoiceFilter(
