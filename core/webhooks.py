@@ -107,7 +107,11 @@ def validate_url(url: str) -> str:
     if len(url) > MAX_URL_LENGTH:
         raise ValidationError(
             {
-                "url": _("The address is too long (%(max)d characters at most).")
+                "url": ngettext(
+                    "The address is too long (%(max)d character at most).",
+                    "The address is too long (%(max)d characters at most).",
+                    MAX_URL_LENGTH,
+                )
                 % {"max": MAX_URL_LENGTH}
             }
         )

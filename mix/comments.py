@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import mentions
 from core import selectors as core_selectors
@@ -43,7 +44,14 @@ def _clean_body(body: str) -> str:
         raise ValidationError({"body": _("Write something first.")})
     if len(body) > BODY_MAX_LENGTH:
         raise ValidationError(
-            {"body": _("A comment holds %(max)d characters at most.") % {"max": BODY_MAX_LENGTH}}
+            {
+                "body": ngettext(
+                    "A comment holds %(max)d character at most.",
+                    "A comment holds %(max)d characters at most.",
+                    BODY_MAX_LENGTH,
+                )
+                % {"max": BODY_MAX_LENGTH}
+            }
         )
     return body
 

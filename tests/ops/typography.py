@@ -16,9 +16,9 @@ PROTECTED = re.compile(
             r"mailto:\S+",
             r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]",  # python-format placeholders
             r"\{[a-z_]+\}",  # str.format placeholders
+            r"<code>.*?</code>",  # code, as typed (before the tags: it holds tags)
             r"<[^<>]+>",  # HTML tags and their attributes (href="...")
             r"&(?:[a-z]+|#\d+|#x[0-9a-f]+);",  # HTML entities: &amp; &#39;
-            r"<code>.*?</code>",  # code, as typed: Authorization: Bearer <token>
             r"`[^`]*`",  # Markdown code spans
             r"\b\d{1,2}:\d{2}\b",  # times: 10:30
             r"\b\d+:\d+\b",  # ratios: 16:9
