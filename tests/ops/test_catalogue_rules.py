@@ -176,3 +176,12 @@ def test_french_examples_of_the_plan_library_have_no_break_spaces() -> None:
     assert len(french) > 20
     found = [f"{text!r}: {p}" for text in french for p in problems(text)]
     assert not found, "\n".join(found)
+
+
+def test_the_french_text_of_the_static_error_page_follows_the_rules() -> None:
+    """templates/500.html cannot use the catalogue (it renders without a context): its French
+    half is written in the template."""
+    page = (ROOT / "templates" / "500.html").read_text(encoding="utf-8")
+    french = page.split(" / ", 1)[1].split("</p>", 1)[0]
+    assert "réessayez" in french
+    assert problems(french) == []
