@@ -87,7 +87,8 @@ def _edit_prefix(item: Any, name: str) -> str:
     key = (get_language() or "en", type(item), name)
     prefix = _EDIT_PREFIXES.get(key)
     if prefix is None:
-        prefix = _("Edit %(field)s") % {"field": field_label(item, name).lower()} + ": "
+        # The colon from the catalogue: French puts a no-break space before it.
+        prefix = _("Edit %(field)s") % {"field": field_label(item, name).lower()} + _(":") + " "
         _EDIT_PREFIXES[key] = prefix
     return prefix
 

@@ -65,8 +65,9 @@ def test_every_plural_entry_has_both_forms(lang: str, path: Path) -> None:
     assert not missing, f"{_relative(path)}:\n" + "\n".join(missing)
 
 
-# A whole number (``%(name)d``) followed by a word is a count of something: "%(count)d rows".
-COUNT_BEFORE_WORD = re.compile(r"%\((\w+)\)d (?!%)[a-z]")
+# A whole number (``%(name)d``), or a value named as a count, followed by a word is a count of
+# something: "%(count)d rows", "%(count)s ideas".
+COUNT_BEFORE_WORD = re.compile(r"%\((\w+)\)d (?!%)[a-z]|%\((count|counter)\)s(?:</\w+>)? [a-z]")
 # Numbers that are not counts: a line number ("Line 3 already..."), a quarter ("Q2 2026").
 NOT_COUNTS = {"line", "quarter", "year"}
 
@@ -76,7 +77,10 @@ def test_messages_that_count_something_have_plural_forms() -> None:
         e.label
         for e in _messages(parse_po(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
         if e.msgid_plural is None
-        and any(m.group(1) not in NOT_COUNTS for m in COUNT_BEFORE_WORD.finditer(e.msgid))
+        and any(
+            (m.group(1) or m.group(2)) not in NOT_COUNTS
+            for m in COUNT_BEFORE_WORD.finditer(e.msgid)
+        )
     ]
     assert not singular_only, (
         "A count next to a noun needs ngettext / {% blocktranslate count %}:\n"
