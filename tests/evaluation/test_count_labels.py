@@ -4,7 +4,6 @@ cycle review's pooled means ("from 1 partner", "1 in-kind day"), in English and 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -12,11 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from core.roles import Role
+from territories.models import Cycle
 from tests.conftest import Personas
 from tests.evaluation.test_dashboard import add_indicators, compute
 from tests.factories import ContributionFactory, ProjectFactory
 from tests.mix.test_first_hour_text import text_of
-from territories.models import Cycle
 
 pytestmark = pytest.mark.django_db
 
