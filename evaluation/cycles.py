@@ -29,6 +29,7 @@ from territories.models import Cycle, CycleStatus
 from territories.services import CycleClosed
 from tracer import services as tracer_services
 from tracer.models import Objective
+from tracer.selectors import plan_objectives
 
 UNFINISHED = (ActionStatus.IDEA, ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
@@ -53,7 +54,7 @@ class CycleReview:
 def cycle_objectives(*, cycle: Cycle) -> QuerySet[Objective]:
     """The objectives of ``cycle`` with their actions: two queries."""
     return (
-        Objective.objects.filter(cycle=cycle)
+        plan_objectives(project=cycle.project, cycle=cycle)
         .select_related("stage")
         .prefetch_related(
             Prefetch("actions", queryset=Action.objects.select_related("family").order_by("id"))

@@ -132,10 +132,10 @@ class IndicatorForm(forms.Form):
         stage.label_from_instance = lambda s: f"{s.letter} · {s.label}"  # type: ignore[assignment]
         objective = cast(forms.ModelChoiceField, self.fields["objective"])
         objective.queryset = selectors.objective_choices(project=project)
-        objective.label_from_instance = lambda o: f"{o.stage.letter} · {o.title}"  # type: ignore[assignment]
+        objective.label_from_instance = Objective.choice_label  # type: ignore[assignment,method-assign]
         actions = cast(forms.ModelMultipleChoiceField, self.fields["actions"])
         actions.queryset = selectors.action_choices(project=project)
-        actions.label_from_instance = lambda a: f"{a.objective.stage.letter} · {a.title}"  # type: ignore[assignment]
+        actions.label_from_instance = Action.choice_label  # type: ignore[assignment,method-assign]
         self.catalogue_items = {item.code: item for item in selectors.catalogue_list()}
         groups: dict[str, list[tuple[str, str]]] = {}
         for item in self.catalogue_items.values():
@@ -288,7 +288,7 @@ class LessonForm(forms.Form):
         indicator.queryset = selectors.indicator_choices(project=project)
         action = cast(forms.ModelChoiceField, self.fields["action"])
         action.queryset = selectors.action_choices(project=project)
-        action.label_from_instance = lambda a: f"{a.objective.stage.letter} · {a.title}"  # type: ignore[assignment]
+        action.label_from_instance = Action.choice_label  # type: ignore[assignment,method-assign]
         cycle = cast(forms.ModelChoiceField, self.fields["cycle"])
         cycle.queryset = selectors.cycle_choices(project=project)
         cycle.empty_label = None

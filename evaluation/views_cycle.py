@@ -18,8 +18,7 @@ from evaluation.forms import CycleCloseForm
 from mix.models import Action
 from territories.models import Cycle
 from territories.views import project_or_404
-from tracer.models import Objective
-from tracer.selectors import current_cycle
+from tracer.selectors import current_cycle, plan_objectives
 
 TEMPLATE = "evaluation/cycle_review.html"
 
@@ -40,7 +39,7 @@ def _close_form(cycle: Cycle, review: cycles.CycleReview, data: Any = None) -> C
     carried = {a.objective_id for a in unfinished}
     return CycleCloseForm(
         data,
-        objectives=Objective.objects.filter(cycle=cycle).order_by(
+        objectives=plan_objectives(project=cycle.project, cycle=cycle).order_by(
             "stage__position", "priority", "id"
         ),
         actions=Action.objects.filter(pk__in=[a.pk for a in unfinished]).order_by("id"),

@@ -51,6 +51,8 @@ from governance.models import (
     StepProgress,
     StepStatus,
 )
+from mix.selectors import plan_actions
+from territories import selectors as territories_selectors
 from territories.models import Cycle, Project
 from territories.selectors import visible_projects
 
@@ -409,13 +411,7 @@ def maturity_comparison(*, cycle: Cycle) -> MaturityComparison:
 
 def cycle_get(*, project: Project, number: Any) -> Cycle | None:
     """A cycle of ``project`` by its number; the current one when ``number`` is empty."""
-    if not number:
-        cycles = Cycle.objects.filter(project=project).order_by("-number")
-        return cycles.filter(status="open").first() or cycles.first()
-    try:
-        return Cycle.objects.filter(project=project, number=int(number)).first()
-    except (TypeError, ValueError):
-        return None
+    return territories_selectors.cycle_get(project=project, number=number)
 
 
 def cycle_list(*, project: Project) -> QuerySet[Cycle]:
@@ -449,8 +445,8 @@ def contribution_totals(*, cycle: Cycle) -> dict[str, Any]:
         days=Coalesce(Sum("days"), Value(Decimal(0))),
         partners=Count("id"),
     )
-    # The actions live in ``mix`` (a higher layer): reached through the project's related name.
-    planned = cycle.project.actions.filter(objective__cycle=cycle).aggregate(
+    # The plan of the cycle, read as every plan view reads it.
+    planned = plan_actions(project=cycle.project, cycle=cycle).aggregate(
         planned=Coalesce(Sum("budget_planned"), Value(Decimal(0)))
     )["planned"]
     totals["planned"] = planned

@@ -91,6 +91,11 @@ class Action(PlanItem):
     )
     budget_spent = models.DecimalField(_("spent (€)"), max_digits=12, decimal_places=2, default=0)
 
+    def choice_label(self) -> str:
+        """How pickers that span cycles name it (select ``objective__stage`` and
+        ``objective__cycle`` with it)."""
+        return f"{self.objective.stage.letter} · {self.title} · {self.objective.cycle}"
+
     class Meta(PlanItem.Meta):
         verbose_name = _("action")
         verbose_name_plural = _("actions")

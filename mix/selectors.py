@@ -13,10 +13,11 @@ from core.models import Membership
 from core.roles import Role, can
 from governance.models import PartnerOrganisation
 from mix.models import Action, ActionStatus, Comment, MixFamily
-from territories.models import Audience, Project
+from territories.models import Audience, Cycle, Project
 from territories.selectors import visible_projects
 from tracer.models import Objective, TracerStage
 from tracer.reference_data import PLAN_LIBRARY
+from tracer.selectors import plan_objectives
 
 SORTS = {
     "title": ("title", "id"),
@@ -56,16 +57,23 @@ def can_edit_action(
     return any(c.pk in org_ids for c in action.contributors.all())
 
 
+def plan_actions(*, project: Project, cycle: Cycle) -> QuerySet[Action]:
+    """The actions of the plan of ``project`` in ``cycle`` (an action is in its objective's
+    cycle): every plan view, export and figure reads the plan's actions through this."""
+    return Action.objects.filter(project=project, objective__cycle=cycle)
+
+
 def action_list(
     *,
     project: Project,
+    cycle: Cycle,
     filters: dict[str, Any] | None = None,
     sort: str = "stage",
     membership: Membership | None = None,
     full: bool = False,
 ) -> QuerySet[Action]:
     filters = filters or {}
-    qs = Action.objects.filter(project=project)
+    qs = plan_actions(project=project, cycle=cycle)
     if filters.get("stage"):
         qs = qs.filter(objective__stage=filters["stage"])
     if filters.get("family"):
@@ -101,6 +109,7 @@ def with_details(
     qs = qs.select_related("objective__stage", "family", "lead_partner", "updated_by")
     lookups: list[Prefetch[Any]] = []
     if full:
+        qs = qs.select_related("objective__cycle")
         lookups.append(Prefetch("audiences"))
     if full or (membership is not None and membership.role == Role.PARTNER):
         lookups.append(Prefetch("contributors"))
@@ -130,10 +139,10 @@ class Cell:
         return self.count == 0
 
 
-def matrix(*, project: Project) -> list[tuple[TracerStage, list[Cell]]]:
+def matrix(*, project: Project, cycle: Cycle) -> list[tuple[TracerStage, list[Cell]]]:
     """6 stages x 12 families: the number of actions and their planned budget per cell."""
     rows = (
-        Action.objects.filter(project=project)
+        plan_actions(project=project, cycle=cycle)
         .exclude(status=ActionStatus.DROPPED)
         .values("objective__stage_id", "family_id")
         .annotate(count=Count("id"), budget=Sum("budget_planned"))
@@ -158,9 +167,9 @@ def matrix(*, project: Project) -> list[tuple[TracerStage, list[Cell]]]:
     return result
 
 
-def counters(*, project: Project) -> dict[str, Any]:
-    """Plan totals, one query for actions and one for objectives."""
-    totals = Action.objects.filter(project=project).aggregate(
+def counters(*, project: Project, cycle: Cycle) -> dict[str, Any]:
+    """Plan totals of one cycle, one query for actions and one for objectives."""
+    totals = plan_actions(project=project, cycle=cycle).aggregate(
         actions=Count("id"),
         planned=Sum("budget_planned"),
         spent=Sum("budget_spent"),
@@ -168,7 +177,7 @@ def counters(*, project: Project) -> dict[str, Any]:
     )
     return {
         "actions": totals["actions"],
-        "objectives": Objective.objects.filter(project=project).count(),
+        "objectives": plan_objectives(project=project, cycle=cycle).count(),
         "planned": totals["planned"] or Decimal(0),
         "spent": totals["spent"] or Decimal(0),
         "by_status": [
@@ -184,14 +193,17 @@ class Bar:
     width: float
 
 
-def timeline(*, project: Project, membership: Membership | None = None) -> dict[str, Any]:
-    """Gantt-like bars of dated actions, grouped by TRACER stage."""
+def timeline(
+    *, project: Project, cycle: Cycle, membership: Membership | None = None
+) -> dict[str, Any]:
+    """Gantt-like bars of the cycle's dated actions, grouped by TRACER stage."""
+    plan = plan_actions(project=project, cycle=cycle)
     actions = list(
-        with_details(
-            Action.objects.filter(project=project, start_date__isnull=False), membership=membership
-        ).order_by("objective__stage__position", "start_date", "id")
+        with_details(plan.filter(start_date__isnull=False), membership=membership).order_by(
+            "objective__stage__position", "start_date", "id"
+        )
     )
-    undated = Action.objects.filter(project=project, start_date__isnull=True).count()
+    undated = plan.filter(start_date__isnull=True).count()
     if not actions:
         return {"groups": [], "undated": undated, "months": []}
     start = min(a.start_date for a in actions if a.start_date)
@@ -231,13 +243,13 @@ class LibraryEntry:
     in_plan: bool  # an objective of the project already has this title (in either language)
 
 
-def plan_library(*, project: Project, language: str) -> list[LibraryEntry]:
+def plan_library(*, project: Project, cycle: Cycle, language: str) -> list[LibraryEntry]:
     """The library of example objectives and actions, in stage order, in ``language``."""
     fr = language.startswith("fr")
     stages = {s.code: s for s in TracerStage.objects.all()}
     families = {f.code: f for f in MixFamily.objects.all()}
     audiences = {a.code: a for a in Audience.objects.all()}
-    titles = set(Objective.objects.filter(project=project).values_list("title", flat=True))
+    titles = set(plan_objectives(project=project, cycle=cycle).values_list("title", flat=True))
     entries = [
         LibraryEntry(
             stage=stages[stage_code],

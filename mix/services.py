@@ -101,6 +101,10 @@ def _check_action_change(*, membership: Membership, action: Action, values: dict
     objective = values.get("objective")
     if objective is not None and objective.project_id != action.project_id:
         raise ValidationError({"objective": _("Choose an objective of the same project.")})
+    if objective is not None and objective.cycle_id != action.objective.cycle_id:
+        raise ValidationError(
+            {"objective": _("Choose an objective of the same cycle: an action stays in its cycle.")}
+        )
 
 
 def action_save_field(

@@ -128,6 +128,34 @@ def cycle_list(*, project: Project) -> QuerySet[Cycle]:
     return Cycle.objects.filter(project=project).order_by("-number")
 
 
+def cycle_current(*, project: Project) -> Cycle:
+    """The cycle a project's pages show by default: the open cycle with the highest number
+    (the last one when all are closed). Every project has at least cycle 1."""
+    cycles = Cycle.objects.filter(project=project).order_by("-number")
+    return cycles.filter(status="open").first() or cycles.first()  # type: ignore[return-value]
+
+
+def cycle_get(*, project: Project, number: Any) -> Cycle | None:
+    """A cycle of ``project`` by its number; the current one when ``number`` is empty; None
+    when there is no such cycle (or the number is not a number)."""
+    if number is None or number == "":
+        return cycle_current(project=project)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        return None
+    return Cycle.objects.filter(project=project, number=wanted).first()
+
+
+def cycle_successor(*, cycle: Cycle) -> Cycle | None:
+    """The cycle that continued ``cycle`` (the next number), if any."""
+    return (
+        Cycle.objects.filter(project_id=cycle.project_id, number__gt=cycle.number)
+        .order_by("number")
+        .first()
+    )
+
+
 def workspace_counts(*, membership: Membership) -> dict[str, int]:
     territories = (
         visible_territories(membership=membership)

@@ -17,7 +17,7 @@ from core.http import WorkspaceRequest
 from core.permissions import require_action
 from territories import selectors, services
 from territories.forms import ProjectFilterForm, ProjectForm, TerritoryFilterForm, TerritoryForm
-from territories.models import Project, Territory
+from territories.models import Cycle, Project, Territory
 
 PAGE_SIZE = 20
 
@@ -63,6 +63,15 @@ def project_or_404(request: WorkspaceRequest, uuid: Any) -> Project:
     if project is None:
         raise Http404
     return project
+
+
+def cycle_or_404(request: WorkspaceRequest, project: Project) -> Cycle:
+    """The cycle a project page shows: ``?cycle=<number>``, the current one without it, 404 for
+    a number the project has no cycle for. Every plan page picks its cycle through this."""
+    cycle = selectors.cycle_get(project=project, number=request.GET.get("cycle"))
+    if cycle is None:
+        raise Http404
+    return cycle
 
 
 @require_action("workspace.view")

@@ -132,6 +132,13 @@ def bump_revision(project: Project) -> int:
     return revision
 
 
+def item_cycle_id(item: PlanItem) -> int:
+    """The cycle of an objective, or of an action (its objective's cycle)."""
+    if hasattr(item, "cycle_id"):
+        return item.cycle_id
+    return item.objective.cycle_id  # type: ignore[attr-defined]
+
+
 def record(
     *,
     actor: User | None,
@@ -145,6 +152,7 @@ def record(
     base = {
         "workspace_id": item.workspace_id,
         "project_id": item.project_id,  # type: ignore[attr-defined]
+        "cycle_id": item_cycle_id(item),
         "target_type": model._meta.model_name,
         "target_uuid": item.uuid,
         "target_label": item.title[:200],

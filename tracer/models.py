@@ -112,6 +112,11 @@ class Objective(PlanItem):
         ]
         indexes = [models.Index(fields=["project", "cycle", "stage"])]
 
+    def choice_label(self) -> str:
+        """How pickers that span cycles name it: stage letter, title and cycle (select the
+        stage and the cycle with it)."""
+        return f"{self.stage.letter} · {self.title} · {self.cycle}"
+
 
 class ChangeKind(models.TextChoices):
     CREATED = "created", _("created")
@@ -124,6 +129,10 @@ class PlanChange(WorkspaceOwned):
     """One recorded change to an objective or an action: who, when, which field, old, new."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_changes")
+    # The cycle of the changed item: each cycle's activity feed shows its own changes.
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_changes"
+    )
     target_type = models.CharField(max_length=12)  # "objective" or "action"
     target_uuid = models.UUIDField(db_index=True)
     target_label = models.CharField(max_length=200)
@@ -144,6 +153,7 @@ class PlanChange(WorkspaceOwned):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["project", "-at"]),
+            models.Index(fields=["project", "cycle", "-at"]),
             models.Index(fields=["project", "revision"]),
         ]
         constraints = [

@@ -35,7 +35,7 @@ def field_url(context: Any, item: Any, name: str) -> str:
 def can_edit(context: Any, item: Any) -> bool:
     """May the viewer edit this plan item? Partners: their organisation's actions only."""
     membership = context.get("membership")
-    if membership is None:
+    if membership is None or context.get("read_only"):
         return False
     if isinstance(item, Action):
         if not can(membership.role, "action.update"):

@@ -155,3 +155,13 @@
     else if (event.key === "Escape" && box) { event.preventDefault(); clear(option.closest(".mention-list")); box.focus(); }
   });
 })();
+
+// A select marked data-autosubmit (the cycle switcher) submits its form when it changes.
+(function () {
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest && event.target.closest("select[data-autosubmit]");
+    if (select && select.form) {
+      select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit();
+    }
+  });
+})();

@@ -682,7 +682,9 @@ def test_exports_have_headers_in_the_asked_language_and_only_the_filtered_rows(
     rows = _xlsx_rows(response)
     assert list(rows[0][:3]) == headers
     assert [row[0] for row in rows[1:]] == ["Wine fair stand"]
-    assert rows[1][11] == 1200  # the planned budget stays a number
+    assert rows[0][3] == "Cycle"  # the same word in both languages
+    assert rows[1][3] == 1  # the cycle's number
+    assert rows[1][12] == 1200  # the planned budget stays a number
 
 
 def test_exports_neutralise_cells_that_look_like_formulas(personas: Personas, plan: Plan) -> None:

@@ -39,6 +39,7 @@ from governance.models import (
     StepStatus,
 )
 from mix.models import Action
+from mix.selectors import plan_actions
 from mix.services import plan_library_import
 from territories import services as territory_services
 from territories.models import Audience, Project, ProjectStatus, Territory, TerritoryKind
@@ -258,7 +259,7 @@ class Command(BaseCommand):
             kind=PartnerKind.ASSOCIATION, status=ProposalStatus.CONTACTED,
         )  # fmt: skip
         self._maturity(owner, workspace, cycle, DEMO_MATURITY[0])
-        unfinished = [a for a in Action.objects.filter(project=project, objective__cycle=cycle)
+        unfinished = [a for a in plan_actions(project=project, cycle=cycle)
                       if a.status in cycles.UNFINISHED]  # fmt: skip
         following = cycles.cycle_close(
             actor=owner, workspace=workspace, cycle=cycle, started_on=timezone.localdate(),

@@ -11,5 +11,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tracer", "0005_carried_from")]
+    dependencies = [("tracer", "0006_planchange_cycle")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
