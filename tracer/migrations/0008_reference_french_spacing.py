@@ -11,5 +11,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tracer", "0006_planchange_cycle")]
+    dependencies = [("tracer", "0007_planchange_raw_values")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
