@@ -230,3 +230,18 @@ class CommentForm(forms.Form):
         error_messages={"required": _("Write something first.")},
     )
     parent = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class IrrelevantCellForm(forms.Form):
+    """Why a cell of the TRACER x mix matrix is not relevant for this project."""
+
+    reason = forms.CharField(
+        label=_("Why is this cell not relevant for this project?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}),
+        error_messages={
+            "required": _(
+                "Say why this cell is not relevant for this project: the reason is required."
+            )
+        },
+    )

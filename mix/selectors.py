@@ -14,10 +14,11 @@ from django.utils import timezone
 from core.models import Membership
 from core.roles import Role, can
 from governance.models import PartnerOrganisation
-from mix.models import Action, ActionStatus, Comment, MixFamily
+from mix.models import Action, ActionStatus, Comment, IrrelevantCell, MixFamily
 from territories.models import Audience, Cycle, Project
 from territories.selectors import visible_projects
-from tracer.models import Objective, TracerStage
+from tracer import coediting
+from tracer.models import Objective, PlanChange, TracerStage
 from tracer.reference_data import PLAN_LIBRARY
 from tracer.selectors import plan_objectives
 
@@ -34,6 +35,13 @@ SORTS = {
     "-budget": ("-budget_planned", "-id"),
     "updated": ("-updated_at", "-id"),
 }
+
+
+def plan_change_rows(changes: Any) -> list[PlanChange]:
+    """Plan changes (a page of the activity, an item's history) ready to read in the viewer's
+    language: each gets ``field_name``, ``old_display`` and ``new_display``; the partners,
+    members, objectives and reference data they name are read in one query per kind."""
+    return coediting.describe(changes, models_by_type={"objective": Objective, "action": Action})
 
 
 def family_list() -> list[MixFamily]:
@@ -135,14 +143,73 @@ class Cell:
     family: MixFamily
     count: int
     budget: Decimal
+    mark: IrrelevantCell | None = None  # marked "not relevant for this project" in the cycle
+
+    @property
+    def is_covered(self) -> bool:
+        return self.count > 0
+
+    @property
+    def is_irrelevant(self) -> bool:
+        """Marked not relevant and without actions (with actions, the mark is only a note)."""
+        return self.count == 0 and self.mark is not None
 
     @property
     def is_gap(self) -> bool:
-        return self.count == 0
+        """A real gap: no action, and nobody said the cell is not relevant."""
+        return self.count == 0 and self.mark is None
+
+    @property
+    def dom_id(self) -> str:
+        return f"cell-{self.stage.code}-{self.family.code}".replace(".", "-")
 
 
-def matrix(*, project: Project, cycle: Cycle) -> list[tuple[TracerStage, list[Cell]]]:
-    """6 stages x 12 families: the number of actions and their planned budget per cell."""
+class Matrix(list[tuple[TracerStage, list[Cell]]]):
+    """The rows of the matrix, with the header's counts."""
+
+    def _cells(self) -> list[Cell]:
+        return [cell for _, cells in self for cell in cells]
+
+    @property
+    def total(self) -> int:
+        return len(self._cells())
+
+    @property
+    def covered(self) -> int:
+        return sum(cell.is_covered for cell in self._cells())
+
+    @property
+    def gaps(self) -> int:
+        return sum(cell.is_gap for cell in self._cells())
+
+    @property
+    def irrelevant(self) -> int:
+        return sum(cell.is_irrelevant for cell in self._cells())
+
+    def cell(self, stage: TracerStage, family: MixFamily) -> Cell:
+        return next(c for c in self._cells() if c.stage.pk == stage.pk and c.family.pk == family.pk)
+
+
+def irrelevant_cell_list(*, project: Project, cycle: Cycle) -> QuerySet[IrrelevantCell]:
+    """The cells of ``project``'s matrix marked not relevant in ``cycle``."""
+    return IrrelevantCell.objects.filter(project=project, cycle=cycle).select_related(
+        "stage", "family", "marked_by"
+    )
+
+
+def irrelevant_cell_get(
+    *, project: Project, cycle: Cycle, stage: TracerStage, family: MixFamily
+) -> IrrelevantCell | None:
+    return (
+        irrelevant_cell_list(project=project, cycle=cycle)
+        .filter(stage=stage, family=family)
+        .first()
+    )
+
+
+def matrix(*, project: Project, cycle: Cycle) -> Matrix:
+    """6 stages x 12 families: the number of actions and their planned budget per cell, and the
+    cells marked not relevant. Four queries, whatever the number of actions and marks."""
     rows = (
         plan_actions(project=project, cycle=cycle)
         .exclude(status=ActionStatus.DROPPED)
@@ -151,8 +218,11 @@ def matrix(*, project: Project, cycle: Cycle) -> list[tuple[TracerStage, list[Ce
         .order_by()
     )
     cells = {(r["objective__stage_id"], r["family_id"]): r for r in rows}
+    marks = {
+        (m.stage_id, m.family_id): m for m in irrelevant_cell_list(project=project, cycle=cycle)
+    }
     families = family_list()
-    result = []
+    result = Matrix()
     for stage in TracerStage.objects.order_by("position"):
         line = []
         for family in families:
@@ -163,6 +233,7 @@ def matrix(*, project: Project, cycle: Cycle) -> list[tuple[TracerStage, list[Ce
                     family,
                     r["count"] if r else 0,
                     (r["budget"] or Decimal(0)) if r else Decimal(0),
+                    marks.get((stage.pk, family.pk)),
                 )
             )
         result.append((stage, line))

@@ -60,7 +60,7 @@
   // Escape in an inline editor cancels it; focus returns to the field.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    var editor = event.target.closest && event.target.closest(".inline-editor");
+    var editor = event.target.closest && event.target.closest(".inline-editor, .cell-editor.popover");
     if (!editor) return;
     var cancel = editor.querySelector(".cancel");
     if (cancel) { event.preventDefault(); cancel.click(); }
