@@ -95,7 +95,8 @@ def cycle_close(
     """Close ``cycle`` and open the next one, in one transaction.
 
     The chosen objectives and actions are copied into the new cycle, each copy linked to its
-    original (``carried_from``); an action carried over brings its objective. Anything failing
+    original (``carried_from``); an action carried over brings its objective; every matrix cell
+    marked not relevant is marked in the new cycle too. Anything failing
     midway rolls everything back: the cycle stays open and nothing is copied.
     """
     objectives, actions = list(objectives), list(actions)
@@ -159,4 +160,6 @@ def cycle_close(
             budget_planned=original_action.budget_planned,
             carried_from=original_action,
         )
+    # The matrix cells marked not relevant are decisions about the project: all carry over.
+    mix_services.irrelevant_cells_carry_over(workspace=workspace, cycle=locked, following=following)
     return following

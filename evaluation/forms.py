@@ -341,6 +341,17 @@ class CycleCloseForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("An action carried over brings its objective with it."),
     )
+    # The page's dialog ticks it when its confirm button is pressed; without JavaScript the
+    # person ticks it: a close is never one click away.
+    confirm = forms.BooleanField(
+        label=_("I understand that closing the cycle cannot be undone"),
+        error_messages={
+            "required": _(
+                "Closing a cycle cannot be undone: tick “I understand that closing the cycle"
+                " cannot be undone” to close it."
+            )
+        },
+    )
 
     def __init__(self, *args: Any, objectives: Any, actions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Membership, Workspace
 from core.roles import Role
@@ -253,6 +254,61 @@ def decision_get(*, membership: Membership, uuid: Any) -> Decision | None:
         .prefetch_related("objectives", "actions")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated event of a project drawn on the plan's timeline."""
+
+    kind: str  # "meeting", "decision", "cycle_start" or "cycle_close"
+    on: dt.date
+    title: str
+    uuid: Any = None  # the meeting to link to (a decision links to its meeting)
+    number: int | None = None  # the cycle, for the cycle's own dates
+
+    @property
+    def label(self) -> str:
+        return str(MILESTONE_LABELS[self.kind])
+
+
+MILESTONE_LABELS = {
+    "meeting": _("Meeting"),
+    "decision": _("Decision due"),
+    "cycle_start": _("Cycle starts"),
+    "cycle_close": _("Cycle closed"),
+}
+
+
+def timeline_milestones(
+    *, project: Project, cycle: Cycle, start: dt.date, end: dt.date
+) -> list[Milestone]:
+    """The project's meetings, its decisions' due dates and ``cycle``'s start and close dates
+    from ``start`` (included) to ``end`` (excluded), by date. Two queries, whatever the count."""
+    milestones = [
+        Milestone(
+            kind="meeting",
+            on=meeting.held_on,
+            title=f"{meeting.body.name}: {meeting.title}" if meeting.title else meeting.body.name,
+            uuid=meeting.uuid,
+        )
+        for meeting in Meeting.objects.filter(
+            body__project=project, held_on__gte=start, held_on__lt=end
+        ).select_related("body")
+    ]
+    milestones += [
+        Milestone(
+            kind="decision", on=decision.due_date, title=str(decision), uuid=decision.meeting.uuid
+        )
+        for decision in Decision.objects.filter(
+            project=project, due_date__gte=start, due_date__lt=end
+        ).select_related("meeting")
+        if decision.due_date is not None
+    ]
+    for kind, on in (("cycle_start", cycle.started_on), ("cycle_close", cycle.closed_on)):
+        if on is not None and start <= on < end:
+            milestones.append(Milestone(kind=kind, on=on, title=str(cycle), number=cycle.number))
+    order = list(MILESTONE_LABELS)
+    return sorted(milestones, key=lambda m: (m.on, order.index(m.kind), m.title))
 
 
 # --- The method tracker --------------------------------------------------------------------------

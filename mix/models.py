@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core.models import User
 from core.reference import ReferenceItem
 from core.tenancy import WorkspaceOwned
 from governance.models import PartnerOrganisation
-from territories.models import Audience, Project
-from tracer.models import Objective, PlanItem, Priority
+from territories.models import Audience, Cycle, Project
+from tracer.models import Objective, PlanItem, Priority, TracerStage
 
 
 class MixFamily(ReferenceItem):
@@ -28,6 +32,27 @@ class ActionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     DROPPED = "dropped", _("Dropped")
+
+
+# A count of actions in each status, with its plural forms ("6 ideas", "1 done"): the French
+# adjective agrees with the number (1 réalisée, 2 réalisées).
+ACTION_STATUS_COUNTS: dict[str, Any] = {
+    ActionStatus.IDEA: ngettext_lazy(
+        "<strong>%(count)s</strong> idea", "<strong>%(count)s</strong> ideas", "count"
+    ),
+    ActionStatus.PLANNED: ngettext_lazy(
+        "<strong>%(count)s</strong> planned", "<strong>%(count)s</strong> planned", "count"
+    ),
+    ActionStatus.IN_PROGRESS: ngettext_lazy(
+        "<strong>%(count)s</strong> in progress", "<strong>%(count)s</strong> in progress", "count"
+    ),
+    ActionStatus.DONE: ngettext_lazy(
+        "<strong>%(count)s</strong> done", "<strong>%(count)s</strong> done", "count"
+    ),
+    ActionStatus.DROPPED: ngettext_lazy(
+        "<strong>%(count)s</strong> dropped", "<strong>%(count)s</strong> dropped", "count"
+    ),
+}
 
 
 class Action(PlanItem):
@@ -150,3 +175,39 @@ class Comment(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class IrrelevantCell(WorkspaceOwned):
+    """A cell of the TRACER x mix matrix marked "not relevant for this project" in one cycle,
+    with the reason: the matrix then shows it apart from the real gaps. A closing cycle copies
+    its marks into the next one (they are decisions about the project, not unfinished work)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="irrelevant_cells")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="irrelevant_cells")
+    stage = models.ForeignKey(
+        TracerStage, verbose_name=_("TRACER stage"), on_delete=models.PROTECT, related_name="+"
+    )
+    family = models.ForeignKey(
+        MixFamily, verbose_name=_("mix family"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    marked_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cell marked not relevant")
+        verbose_name_plural = _("cells marked not relevant")
+        base_manager_name = "unscoped_objects"
+        ordering = ["cycle_id", "stage__position", "family__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "stage", "family"], name="irrelevant_cell_unique"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="irrelevant_cell_reason_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} \N{MULTIPLICATION SIGN} {self.family}"

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.context_processors import permissions_for
+from core.errors import Refused
 from core.htmx import handle_form, redirect_after_success, render_page
 from core.http import WorkspaceRequest
 from core.models import Membership
@@ -25,10 +29,16 @@ from core.permissions import member_can, require_action
 from core.roles import Role
 from governance.models import PartnerOrganisation
 from mix import exports, selectors, services
-from mix.forms import ActionCreateForm, ActionFilterForm, ObjectiveCreateForm
-from mix.models import Action
+from mix.forms import (
+    ActionCreateForm,
+    ActionFilterForm,
+    IrrelevantCellForm,
+    ObjectiveCreateForm,
+)
+from mix.models import Action, MixFamily
 from mix.views_comments import comments_context
 from territories import selectors as territories_selectors
+from territories import services as territories_services
 from territories.models import Cycle, CycleStatus, Project
 from territories.views import cycle_or_404, project_or_404
 from tracer import coediting
@@ -75,6 +85,7 @@ CLOSED_CYCLE_DENIED = frozenset(
         "action.update",
         "action.delete",
         "template.import",
+        "matrix.mark",
     }
 )
 
@@ -244,6 +255,110 @@ def plan_matrix(request: WorkspaceRequest, workspace_slug: str, project_uuid: An
         "families": selectors.family_list(),
     }
     return render_page(request, "mix/plan_matrix.html", context, partial="matrix")
+
+
+def _matrix_cell_context(
+    request: WorkspaceRequest, project: Project, cycle: Cycle
+) -> dict[str, Any]:
+    """The cell named by ``?stage=<code>&family=<code>``, 404 for codes that name none."""
+    stage = TracerStage.objects.filter(code=request.GET.get("stage") or "").first()
+    family = MixFamily.objects.filter(code=request.GET.get("family") or "").first()
+    if stage is None or family is None:
+        raise Http404
+    grid = selectors.matrix(project=project, cycle=cycle)
+    return {
+        "project": project,
+        "view": "matrix",
+        **cycle_context(request, project, cycle),
+        "matrix": grid,
+        "cell": grid.cell(stage, family),
+    }
+
+
+@require_action("matrix.mark")
+def plan_matrix_cell(
+    request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
+) -> HttpResponse:
+    """Mark a matrix cell "not relevant for this project" with a reason, change the reason, or
+    remove the mark. With HTMX the form opens in the cell and a save answers the cell and the
+    header's counts; without JS this is a page whose form goes back to the matrix."""
+    project = project_or_404(request, project_uuid)
+    cycle = cycle_or_404(request, project)
+    context = _matrix_cell_context(request, project, cycle)
+    cell: selectors.Cell = context["cell"]
+    fragment = bool(request.htmx)
+    if (
+        request.method == "GET"
+        and fragment
+        and (request.GET.get("display") or context["read_only"])
+    ):
+        # Cancel, or a page drawn before the cycle closed: the cell as it is, with no form.
+        return _vary(render(request, "mix/plan_matrix.html#cell", {**context, "focus": True}))
+    if request.method == "GET" and context["read_only"]:
+        territories_services.assert_cycle_open(cycle)  # 409: a closed cycle offers no form
+    form = IrrelevantCellForm(
+        request.POST if request.method == "POST" else None,
+        initial={"reason": cell.mark.reason if cell.mark else ""},
+        auto_id=f"{cell.dom_id}-%s",
+    )
+    context["form"] = form
+    status = 200
+    if request.method == "POST":
+        unmark = bool(request.POST.get("unmark"))
+        status = 422 if not unmark and not form.is_valid() else 200
+        try:
+            if status == 200 and unmark:
+                if cell.mark is not None:
+                    services.irrelevant_cell_unmark(
+                        actor=request.user, workspace=request.workspace, cell=cell.mark
+                    )
+            elif status == 200:
+                services.irrelevant_cell_mark(
+                    actor=request.user,
+                    workspace=request.workspace,
+                    project=project,
+                    cycle=cycle,
+                    stage=cell.stage,
+                    family=cell.family,
+                    reason=form.cleaned_data["reason"],
+                )
+        except ValidationError as error:
+            for messages_ in getattr(error, "message_dict", {}).values():
+                form.add_error("reason", messages_)
+            status = 422
+        except Refused as refusal:  # a closed cycle: the reason on the form, nothing lost
+            form.add_error(None, refusal.message)
+            status = refusal.status
+        if status == 200:
+            if not fragment:
+                messages.success(
+                    request,
+                    _("The mark is removed.")
+                    if unmark
+                    else _("The cell is marked not relevant for this project."),
+                )
+                return redirect_after_success(
+                    request,
+                    reverse("plan_matrix", args=[workspace_slug, project.uuid])
+                    + f"?cycle={cycle.number}#{cell.dom_id}",
+                )
+            grid = selectors.matrix(project=project, cycle=cycle)
+            saved = {**context, "matrix": grid, "cell": grid.cell(cell.stage, cell.family)}
+            return _vary(
+                render(
+                    request,
+                    "mix/plan_matrix.html#cell_saved",
+                    {**saved, "focus": True, "form": None},
+                )
+            )
+    if fragment:
+        return _vary(render(request, "mix/plan_matrix.html#cell", context, status=status))
+    return render_page(request, "mix/matrix_cell.html", context, status=status)
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_action("plan.view")
@@ -478,9 +593,9 @@ def action_detail(request: WorkspaceRequest, workspace_slug: str, action_uuid: A
         **_carried_links(action),
         "item": action,
         "fields": ACTION_DETAIL_FIELDS,
-        "history": tracer_selectors.target_change_list(project=project, target_uuid=action.uuid)[
-            :50
-        ],
+        "history": selectors.plan_change_rows(
+            tracer_selectors.target_change_list(project=project, target_uuid=action.uuid)[:50]
+        ),
     }
     return render_page(request, "mix/item_detail.html", context)
 
@@ -498,9 +613,9 @@ def objective_detail(
         "item": objective,
         "fields": OBJECTIVE_DETAIL_FIELDS,
         "actions": objective.actions.select_related("family").order_by("priority", "id"),
-        "history": tracer_selectors.target_change_list(project=project, target_uuid=objective.uuid)[
-            :50
-        ],
+        "history": selectors.plan_change_rows(
+            tracer_selectors.target_change_list(project=project, target_uuid=objective.uuid)[:50]
+        ),
     }
     return render_page(request, "mix/item_detail.html", context)
 
@@ -513,6 +628,7 @@ def plan_activity(
     cycle = cycle_or_404(request, project)
     changes = tracer_selectors.plan_change_list(project=project, cycle=cycle)
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.plan_change_rows(page.object_list)
     return render_page(
         request,
         "mix/plan_activity.html",
@@ -645,6 +761,8 @@ def _posted_display(form: forms.Form, name: str) -> str:
         return ""
     if hasattr(value, "__iter__") and not isinstance(value, str):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, Decimal):
+        return coediting.amount(value)  # as "theirs" reads: "12,000 €"
     field = form.fields[name]
     if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
         field, forms.ModelChoiceField

@@ -27,15 +27,24 @@ def _paginate(request: HttpRequest, qs: Any) -> Page:
 
 
 def _list_page(
-    request: WorkspaceRequest, *, filters: Any, select: Any, template: str
+    request: WorkspaceRequest,
+    *,
+    filters: Any,
+    select: Any,
+    template: str,
+    rows: Any = None,
 ) -> HttpResponse:
-    """A filtered, paginated list; HTMX filter and page changes get only the results."""
+    """A filtered, paginated list; HTMX filter and page changes get only the results.
+    ``rows``, if given, turns the page's items into the rows the template draws."""
     data = filters.cleaned_data if filters.is_valid() else {}
     criteria = {k: v for k, v in data.items() if k not in {"page", "archived"} and v}
     qs = select(membership=request.membership, archived=bool(data.get("archived")), **criteria)
+    page = _paginate(request, qs)
+    if rows is not None:
+        page.object_list = rows(page.object_list)
     context = {
         "filters": filters,
-        "page": _paginate(request, qs),
+        "page": page,
         "querystring": _querystring(request),
         "showing_archived": bool(data.get("archived")),
         "is_filtered": bool(criteria),
@@ -91,11 +100,15 @@ def workspace_home(request: WorkspaceRequest, workspace_slug: str) -> HttpRespon
 
 @require_action("territory.view")
 def territory_list(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
+    # Paginated by top-level territory: each page shows its micro-territories under it.
     return _list_page(
         request,
         filters=TerritoryFilterForm(request.GET or None),
-        select=selectors.territory_list,
+        select=selectors.territory_tree,
         template="territories/territory_list.html",
+        rows=lambda groups: selectors.territory_tree_rows(
+            membership=request.membership, groups=groups
+        ),
     )
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.roles import can
-from mix.models import Action
+from mix.models import ACTION_STATUS_COUNTS, Action
 from mix.selectors import can_edit_action
 from tracer.coediting import display
 from tracer.coediting import field_label as coediting_label
@@ -45,6 +45,13 @@ def can_edit(context: Any, item: Any) -> bool:
 
 
 @register.filter
+def status_count(status: str, count: int) -> str:
+    """ "<strong>6</strong> ideas": the count of actions in one status, with its plural form."""
+    text = ACTION_STATUS_COUNTS[status] % {"count": int(count)}
+    return mark_safe(text)  # noqa: S308 - our own catalogue's text around an integer
+
+
+@register.filter
 def field_label(item: Any, name: str) -> str:
     return coediting_label(type(item), name)
 
@@ -60,6 +67,8 @@ def kind_of(item: Any) -> str:
 
 
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+# Fields the board's cards show on one line, cut with an ellipsis.
+_ONE_LINE_FIELDS = frozenset({"lead_partner"})
 
 
 def _field_url(context: Any, item: Any, kind: str, name: str) -> str:
@@ -80,7 +89,8 @@ def _edit_prefix(item: Any, name: str) -> str:
     key = (get_language() or "en", type(item), name)
     prefix = _EDIT_PREFIXES.get(key)
     if prefix is None:
-        prefix = _("Edit %(field)s") % {"field": field_label(item, name).lower()} + ": "
+        # The colon from the catalogue: French puts a no-break space before it.
+        prefix = _("Edit %(field)s") % {"field": field_label(item, name).lower()} + _(":") + " "
         _EDIT_PREFIXES[key] = prefix
     return prefix
 
@@ -98,17 +108,21 @@ def plan_field(context: Any, item: Any, name: str, oob: bool = False) -> str:
     if editable is None:
         editable = can_edit(context, item)
         item.__dict__["_viewer_can_edit"] = editable
+    # Cards cut these to one line: the whole value shows on hover (and is read out in full).
+    title_attr = f' title="{escape(value)}"' if value and name in _ONE_LINE_FIELDS else ""
     # Plain string building with explicit escaping: format_html is the slow part at this volume.
     if not editable:
         return mark_safe(  # noqa: S308 - every piece is escaped or ours
-            f'<span id="{dom_id}"{oob_attr} class="field-{name}">{escape(value or "—")}</span>'
+            f'<span id="{dom_id}"{oob_attr}{title_attr} class="field-{name}">'
+            f"{escape(value or '—')}</span>"
         )
     content = (
         escape(value) if value else f'<span class="placeholder">{escape(_placeholder())}</span>'
     )
     url = escape(_field_url(context, item, kind, name))
     return mark_safe(  # noqa: S308 - every piece is escaped or ours
-        f'<button type="button" id="{dom_id}"{oob_attr} class="editable field-{name}" hx-get="{url}"'
+        f'<button type="button" id="{dom_id}"{oob_attr}{title_attr} class="editable field-{name}"'
+        f' hx-get="{url}"'
         f' hx-swap="outerHTML"><span class="visually-hidden">{escape(_edit_prefix(item, name))}'
         f"</span>{content}</button>"
     )
