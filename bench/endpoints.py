@@ -200,6 +200,9 @@ class _ListPage(Endpoint):
 
 
 class TerritoryList(_ListPage):
+    """Paginated by top-level territory: each page holds PAGE_SIZE trees, each territory followed
+    by its micro-territories (depth first, by name)."""
+
     url_name = "territory_list"
     row_prefix = "territory"
     text_columns = (1, 3)  # name, parent's name
@@ -208,23 +211,37 @@ class TerritoryList(_ListPage):
         assert target is not None
         workspace = target.workspace
         t, p = _t(Territory), _t(Project)
-        total = fetch(
-            f"SELECT COUNT(*) FROM {t} WHERE workspace_id = %s AND archived_at IS NULL",
+        pairs = fetch(
+            f"SELECT id, parent_id FROM {t} WHERE workspace_id = %s AND archived_at IS NULL"
+            " ORDER BY name, id",
             [workspace.pk],
-        )[0][0]
-        rows = fetch(
-            f"""
-            SELECT t.uuid, t.name, t.kind, parent.name,
-                   (SELECT COUNT(*) FROM {p} p
-                     WHERE p.territory_id = t.id AND p.archived_at IS NULL)
-            FROM {t} t LEFT JOIN {t} parent ON parent.id = t.parent_id
-            WHERE t.workspace_id = %s AND t.archived_at IS NULL
-            ORDER BY t.name, t.id
-            LIMIT %s
-            """,
-            [workspace.pk, PAGE_SIZE],
         )
-        return Fetched(rows, {"total": total})
+        listed = {pk for pk, _parent in pairs}
+        children: dict[int, list[int]] = {}
+        for pk, parent in pairs:
+            if parent in listed:
+                children.setdefault(parent, []).append(pk)
+        order: list[int] = []
+        for root in [pk for pk, parent in pairs if parent not in listed][:PAGE_SIZE]:
+            stack = [root]
+            while stack:
+                pk = stack.pop()
+                order.append(pk)
+                stack.extend(reversed(children.get(pk, [])))
+        found = {
+            row[0]: row[1:]
+            for row in fetch(
+                f"""
+                SELECT t.id, t.uuid, t.name, t.kind, parent.name,
+                       (SELECT COUNT(*) FROM {p} p
+                         WHERE p.territory_id = t.id AND p.archived_at IS NULL)
+                FROM {t} t LEFT JOIN {t} parent ON parent.id = t.parent_id
+                WHERE t.id IN ({", ".join(["%s"] * len(order)) or "NULL"})
+                """,
+                order,
+            )
+        }
+        return Fetched([found[pk] for pk in order], {"total": len(pairs)})
 
 
 class ProjectList(_ListPage):
@@ -404,7 +421,12 @@ class _PlanPage(Endpoint):
             if text is None or _date_parts(text) != _expected_date_parts(value):
                 raise self._fail(f"action {item} shows {name} {text!r}, not {value}")
         text = fields.get(("action", item, "budget_planned"))
-        if text is None or _digits(text) != _digits(f"{_money(row[7]):.2f}"):
+        amount = _money(row[7])
+        # "12,000 €" for a whole amount, "12,000.50 €" with cents (in the page's language).
+        shown = {_digits(f"{amount:.2f}")} | (
+            {_digits(f"{amount:.0f}")} if amount % 1 == 0 else set()
+        )
+        if text is None or _digits(text) not in shown:
             raise self._fail(f"action {item} shows a budget of {text!r}, not {row[7]}")
 
 
@@ -528,14 +550,15 @@ class PlanMatrix(_PlanPage):
         html = content.decode()
         self._check_counters(html, fetched.figures)
         cells = []
-        for kind, stage, family, inner in re.findall(
-            r'<td class="(gap|filled)" data-stage="([^"]+)" data-family="([^"]+)">(.*?)</td>',
+        for stage, family, kind, inner in re.findall(
+            r'<td data-stage="([^"]+)" data-family="([^"]+)">\s*<div [^>]*class="cell '
+            r'(gap|filled|irrelevant)[^"]*">(.*?)</td>',
             html,
             re.S,
         ):
             count = re.search(r"<strong>(\d+)</strong>", inner)
             budget = re.search(r"<small>(.*?) €</small>", inner)
-            if kind == "gap":
+            if kind in {"gap", "irrelevant"}:
                 cells.append((stage, family, 0, 0))
             elif count and budget:
                 cells.append((stage, family, int(count.group(1)), int(_digits(budget.group(1)))))
@@ -632,12 +655,12 @@ def _api_prefix(route: str, slug: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _api_prefixes(slug: str) -> tuple[str, str, str, str]:
-    """Where actions, projects, objectives and partner organisations are, in workspace ``slug``:
-    an implementation needs to work this out once, not once per row."""
-    routes = ("action", "project", "objective", "partner-organisation")
-    actions, projects, objectives, partners = (_api_prefix(route, slug) for route in routes)
-    return actions, projects, objectives, partners
+def _api_prefixes(slug: str) -> tuple[str, str, str, str, str]:
+    """Where actions, projects, objectives, partner organisations and cycles are, in workspace
+    ``slug``: an implementation needs to work this out once, not once per row."""
+    routes = ("action", "project", "objective", "partner-organisation", "cycle")
+    actions, projects, objectives, partners, cycles = (_api_prefix(r, slug) for r in routes)
+    return actions, projects, objectives, partners, cycles
 
 
 def _uuid_text(column: str) -> str:
@@ -707,7 +730,7 @@ class ApiActionList(Endpoint):
     @lru_cache(maxsize=2)
     def _sql(vendor: str) -> str:
         a, p, o, s, f = _t(Action), _t(Project), _t(Objective), _t(TracerStage), _t(MixFamily)
-        po, au, u = _t(PartnerOrganisation), _t(Audience), _t(User)
+        po, au, u, c = _t(PartnerOrganisation), _t(Audience), _t(User), _t(Cycle)
         audiences, contributors = Action.audiences.through, Action.contributors.through
         audience_codes = _array(
             "x.code",
@@ -727,13 +750,14 @@ class ApiActionList(Endpoint):
               WHERE a.workspace_id = %s ORDER BY {order} LIMIT %s
             )
             SELECT {_uuid_text("a.uuid")}, {_uuid_text("p.uuid")}, {_uuid_text("o.uuid")},
-                   s.code, f.code, a.title, a.description, {audience_codes},
+                   {_uuid_text("c.uuid")}, s.code, f.code, a.title, a.description, {audience_codes},
                    {_uuid_text("lp.uuid")}, {contributor_ids}, a.status, a.priority,
                    a.start_date, a.end_date, {_money_text("a.budget_planned")},
                    {_money_text("a.budget_spent")}, a.version, a.created_at, a.updated_at,
                    {_uuid_text("cb.uuid")}, {_uuid_text("ub.uuid")}, a.total
             FROM a JOIN {p} p ON p.id = a.project_id
             JOIN {o} o ON o.id = a.objective_id
+            JOIN {c} c ON c.id = o.cycle_id
             JOIN {s} s ON s.id = o.stage_id
             JOIN {f} f ON f.id = a.family_id
             LEFT JOIN {po} lp ON lp.id = a.lead_partner_id
@@ -746,11 +770,11 @@ class ApiActionList(Endpoint):
         assert target is not None
         slug = target.workspace.slug
         rows = fetch(self._sql(connection.vendor), [target.workspace.pk, API_PAGE_SIZE])
-        actions, projects, objectives, partners = _api_prefixes(slug)
+        actions, projects, objectives, partners, cycles = _api_prefixes(slug)
         lists = connection.vendor != "postgresql"  # SQLite hands the lists over as JSON
         results = []
         for (
-            item, project, objective, stage, family, title, description, audiences, lead,
+            item, project, objective, cycle, stage, family, title, description, audiences, lead,
             contributors, status, priority, start, end, planned, spent, version, created,
             updated, created_by, updated_by, _total,
         ) in rows:  # fmt: skip
@@ -762,6 +786,8 @@ class ApiActionList(Endpoint):
                     "project_url": f"{projects}{project}/",
                     "objective": objective,
                     "objective_url": f"{objectives}{objective}/",
+                    "cycle": cycle,
+                    "cycle_url": f"{cycles}{cycle}/",
                     "stage": stage,
                     "family": family,
                     "title": title,
