@@ -28,7 +28,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from core.models import User, Workspace
 from tests.conftest import ARTIFACTS
@@ -231,9 +231,18 @@ def test_every_demo_page_has_no_serious_violation(
         failing += report(crawl, f"demo-{who}")
         # The two views whose names and colours were fixed, to look at.
         for url in crawl.visited:
-            if re.search(r"/plan/(matrix|timeline)/$", url):
+            view = re.search(r"/plan/(matrix|timeline)/$", url)
+            if view:
                 page.goto(url)
-                screenshot(f"{who}-{url.rstrip('/').rsplit('/', 1)[-1]}")
+                screenshot(f"{who}-{view[1]}")
+            if view and view[1] == "matrix":
+                # A cell is named by what it shows, then by its stage and family.
+                expect(page.locator(".matrix td.filled a").first).to_have_accessible_name(
+                    re.compile(r"^\d+ [\d,]+ € .+ \u00d7 .+: \d+ actions?$")
+                )
+                expect(page.locator(".matrix td.gap a").first).to_have_accessible_name(
+                    re.compile(r"^gap .+ \u00d7 .+: 0 actions$", re.IGNORECASE)
+                )
     assert not failing, describe(failing)
 
 
