@@ -39,10 +39,18 @@ from bench.endpoints import BenchError, Target
 from bench.sizes import Size
 from bench.timing import budgeted, time_calls, time_pair
 from core.tenancy import workspace_scope
-from evaluation.dashboard import TREND_POINTS, compute_project, reference_attainment, status_of
+from evaluation.dashboard import (
+    TREND_POINTS,
+    as_of,
+    compute_project,
+    cycle_info,
+    reference_attainment,
+    status_of,
+)
 from evaluation.models import Indicator, Measurement
 from mix.models import Action, ActionStatus, MixFamily
-from territories.models import Project
+from territories.models import Cycle, Project
+from territories.selectors import cycle_current
 from tracer.models import Objective, TracerStage
 
 TODAY = ANCHOR.date()  # "late" and "on track" depend on the day: a fixed one
@@ -58,9 +66,11 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def python_dashboard(project: Project, *, today: dt.date) -> dict[str, Any]:
+def python_dashboard(project: Project, *, cycle: Cycle, today: dt.date) -> dict[str, Any]:
     """What ``compute_project`` returns, from rows fetched with ``values_list``: every
-    measurement of the project's indicators, every action and objective, grouped in Python."""
+    measurement of the project's indicators, every action and objective of the cycle, grouped
+    in Python."""
+    until = as_of(cycle)
     series: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     measurements = (
         Measurement.objects.filter(indicator__project=project)
@@ -68,7 +78,8 @@ def python_dashboard(project: Project, *, today: dt.date) -> dict[str, Any]:
         .order_by()  # no ORDER BY: the grouping is Python's work here
     )
     for indicator_id, period, value in measurements:
-        series[indicator_id].append((period, value))
+        if until is None or period <= until:
+            series[indicator_id].append((period, value))
     fields = (
         "pk", "uuid", "name", "unit", "level", "direction", "stage__code", "stage__position",
         "project_id", "baseline_value", "baseline_date", "target_value", "target_date",
@@ -117,10 +128,12 @@ def python_dashboard(project: Project, *, today: dt.date) -> dict[str, Any]:
             }
         )
     objectives = Counter(
-        Objective.objects.filter(project=project).values_list("stage__code", flat=True).order_by()
+        Objective.objects.filter(project=project, cycle=cycle)
+        .values_list("stage__code", flat=True)
+        .order_by()
     )
     actions = list(
-        Action.objects.filter(project=project)
+        Action.objects.filter(project=project, objective__cycle=cycle)
         .values_list(
             "objective__stage__code", "family_id", "status", "end_date", "budget_planned",
             "budget_spent",
@@ -145,10 +158,9 @@ def python_dashboard(project: Project, *, today: dt.date) -> dict[str, Any]:
                 "attainment": round(sum(reached) / len(reached), 1) if reached else None,
             }
         )
-    kept = [a for a in actions if a[2] != ActionStatus.DROPPED]
-    budget_by_family = []
+    budget_by_family = []  # every action of the cycle, dropped ones too
     for family_id, code in MixFamily.objects.order_by("position").values_list("pk", "code"):
-        own = [a for a in kept if a[1] == family_id]
+        own = [a for a in actions if a[1] == family_id]
         budget_by_family.append(
             {
                 "family": code,
@@ -161,8 +173,17 @@ def python_dashboard(project: Project, *, today: dt.date) -> dict[str, Any]:
     statuses = dict.fromkeys(("reached", "on_track", "late", "no_target", "no_data"), 0)
     for row in indicators:
         statuses[row["status"]] += 1
+    # Output indicators linked to an action of the cycle, or to no action at all.
+    links = list(
+        Indicator.actions.through.objects.filter(indicator__project=project)
+        .values_list("indicator_id", "action__objective__cycle_id")
+        .order_by()
+    )
+    linked = {indicator_id for indicator_id, _cycle in links}
+    of_cycle = {indicator_id for indicator_id, cycle_id in links if cycle_id == cycle.pk}
     return {
         "today": today.isoformat(),
+        "cycle": cycle_info(cycle),
         "indicators": indicators,
         "funnel": funnel,
         "budget_by_family": budget_by_family,
@@ -172,7 +193,11 @@ def python_dashboard(project: Project, *, today: dt.date) -> dict[str, Any]:
             "on_schedule": sum(a[3] is None or a[3] >= today for a in opened),
             "dropped": sum(a[2] == ActionStatus.DROPPED for a in actions),
         },
-        "outputs": [i for i in indicators if i["level"] == "output"],
+        "outputs": [
+            i
+            for i in indicators
+            if i["level"] == "output" and (i["id"] in of_cycle or i["id"] not in linked)
+        ],
         "statuses": statuses,
     }
 
@@ -245,8 +270,10 @@ def measure_levels(
     progress: Callable[[str], None],
 ) -> list[dict[str, Any]]:
     project = target.project
-    compute = partial(compute_project, project, today=TODAY)
-    reference = partial(python_dashboard, project, today=TODAY)
+    with workspace_scope(target.workspace):
+        cycle = cycle_current(project=project)  # the dashboard's default cycle
+    compute = partial(compute_project, project, cycle=cycle, today=TODAY)
+    reference = partial(python_dashboard, project, cycle=cycle, today=TODAY)
     results = []
     for index, level in enumerate(size.measurement_levels):
         with at_level(data, target, index), workspace_scope(target.workspace):

@@ -42,6 +42,105 @@ def scoped_uuid_filter(
     return extend_schema_field(schema)(uuid_filter)
 
 
+UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_UUID = re.compile(UUID_PATTERN)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class Keyword(str):
+    """A word a filter takes in place of an id (``current``), as its form field cleans it."""
+
+
+class IdOrKeywordField(django_filters.fields.ModelChoiceField):
+    """A related object's public id, or one of the filter's keywords."""
+
+    def __init__(self, *args: Any, keywords: Iterable[str] = (), **kwargs: Any) -> None:
+        self.keywords = tuple(keywords)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.keywords:
+            return Keyword(value)
+        return super().to_python(value)
+
+
+class IdOrKeywordFilter(django_filters.ModelChoiceFilter):
+    """Filter by a related object's public id, or by a keyword that names a set of them at once
+    (``cycle=current``: the current cycle of each project). ``keywords`` maps each word to a
+    function giving that set as a queryset of the related model, read as one subquery."""
+
+    field_class = IdOrKeywordField
+
+    def __init__(
+        self,
+        *args: Any,
+        keywords: dict[str, Callable[[], Any]],
+        or_paths: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
+        self.keyword_sets = keywords
+        self.or_paths = or_paths  # other paths to the related object (a comment's target's)
+        super().__init__(*args, keywords=tuple(keywords), **kwargs)
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        lookup = "exact"
+        if isinstance(value, Keyword):
+            lookup, value = "in", self.keyword_sets[value]()
+        condition = models.Q()
+        for path in (self.field_name, *self.or_paths):
+            condition |= through_first_relation(qs.model, path, lookup, value=value)
+        return qs.filter(condition)
+
+
+def through_first_relation(model: Any, path: str, lookup: str, *, value: Any) -> models.Q:
+    """``Q(<path>__<lookup>=value)``, with a path through a foreign key written as a subquery on
+    the related table (``objective__in=<objectives whose cycle ...>``), not a join: the list stays
+    one table's rows, which its pages read by id first (core.apipaging)."""
+    first, _sep, rest = path.partition("__")
+    if not rest:
+        return models.Q(**{f"{first}__{lookup}": value})
+    related = model._meta.get_field(first).related_model
+    inner = related._default_manager.filter(
+        through_first_relation(related, rest, lookup, value=value)
+    )
+    return models.Q(**{f"{first}__in": inner.values("pk")})
+
+
+def id_or_keyword_filter(
+    model: type[models.Model],
+    *,
+    field_name: str,
+    keywords: dict[str, Callable[[], Any]],
+    limit: Callable[[Any, Any], Any] | None = None,
+    or_paths: tuple[str, ...] = (),
+    help_text: str = "",
+) -> IdOrKeywordFilter:
+    """Filter by a related workspace object's public id (another workspace's id: 400) or by one
+    of ``keywords``. The schema gives the id's or the keywords' pattern."""
+
+    def queryset(request: Any) -> Any:
+        qs = model._default_manager.all()
+        return limit(qs, request) if limit is not None and request is not None else qs
+
+    words = "|".join(re.escape(word) for word in keywords)
+    schema = {
+        "type": "string",
+        "pattern": f"^({words}|{UUID_PATTERN})$",
+        "description": str(help_text),
+    }
+    id_filter = IdOrKeywordFilter(
+        field_name=field_name,
+        to_field_name="uuid",
+        queryset=queryset,
+        keywords=keywords,
+        or_paths=or_paths,
+        help_text=help_text,
+    )
+    return extend_schema_field(schema)(id_filter)
+
+
 def code_filter(
     model: type[models.Model], *, field_name: str, help_text: str = ""
 ) -> django_filters.ModelChoiceFilter:
@@ -87,15 +186,43 @@ def _once_and_not_blank(
             continue
         if len(values) > 1 and name not in repeatable:
             errors[name] = [gettext("Give this parameter once.")]
-        elif any(value == "" for value in values):
+        elif any(value.strip() == "" for value in values):
             errors[name] = [gettext("Give a value, or leave the parameter out.")]
     return errors
 
 
+def _malformed(f: Any, value: str) -> str | None:
+    """The message when ``value`` is not written as the schema says (django-filter would take
+    other spellings too: dates as the request's language writes them, ids without dashes)."""
+    if isinstance(f, django_filters.BooleanFilter) and value not in ("true", "false"):
+        return gettext("Give true or false.")
+    if isinstance(f, django_filters.DateFilter) and not _ISO_DATE.fullmatch(value):
+        return gettext("Give a date as YYYY-MM-DD.")
+    if (
+        isinstance(f, django_filters.ModelChoiceFilter)
+        and f.extra.get("to_field_name") == "uuid"
+        and not _UUID.fullmatch(value)
+    ):
+        if isinstance(f, IdOrKeywordFilter):
+            if value in f.keyword_sets:
+                return None
+            return gettext("Give an id, or one of: %(words)s.") % {
+                "words": ", ".join(f.keyword_sets)
+            }
+        return gettext("Give an id (a UUID).")
+    return None
+
+
 class FilterBackend(DjangoFilterBackend):
-    """django-filter, refusing what it would otherwise ignore: blank values, repeated values of
-    one-value filters, and booleans other than ``true`` and ``false``. A refused filter answers
-    400 with its message: a client never gets a list it did not ask for."""
+    """django-filter, refusing what it would otherwise ignore or guess: blank values, repeated
+    values of one-value filters, booleans other than ``true`` and ``false``, dates other than
+    ``YYYY-MM-DD`` and ids that are not UUIDs. A refused filter answers 400 with its message: a
+    client never gets a list it did not ask for."""
+
+    def query_parameters(self, view: Any, queryset: Any) -> list[str]:
+        """The names of the list's filters (see WorkspaceViewSet.list: others are refused)."""
+        filterset_class = self.get_filterset_class(view, queryset)
+        return [] if filterset_class is None else list(filterset_class.base_filters)
 
     def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
         filterset_class = self.get_filterset_class(view, queryset)
@@ -109,13 +236,10 @@ class FilterBackend(DjangoFilterBackend):
             errors = _once_and_not_blank(request, filters, repeatable=repeatable)
             for name, f in filters.items():
                 value = request.query_params.get(name)
-                if (
-                    name not in errors
-                    and value is not None
-                    and isinstance(f, django_filters.BooleanFilter)
-                    and value not in ("true", "false")
-                ):
-                    errors[name] = [gettext("Give true or false.")]
+                if name not in errors and value is not None:
+                    message = _malformed(f, value)
+                    if message:
+                        errors[name] = [message]
             if errors:
                 raise ValidationError(errors)
             if (
@@ -133,6 +257,9 @@ class FilterBackend(DjangoFilterBackend):
 class OrderingFilter(filters.OrderingFilter):
     """``?ordering=name,-updated_at``: unknown fields answer 400 (instead of being ignored), and
     the object's id breaks ties so that pages never overlap."""
+
+    def query_parameters(self, view: Any, queryset: Any) -> list[str]:
+        return [self.ordering_param]
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> Any:
         errors = _once_and_not_blank(request, [self.ordering_param], repeatable=set())

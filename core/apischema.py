@@ -118,6 +118,19 @@ _ERROR_DESCRIPTIONS = {
     429: "Too many requests: wait for Retry-After seconds.",
 }
 
+_LIST_400 = (
+    "A query parameter that is not valid (blank, repeated, a malformed or unknown id, a date other "
+    "than YYYY-MM-DD, a value not listed) or that the list does not take: `errors` names it."
+)
+
+_LIST_400_EXAMPLE = {
+    "type": "urn:territoria:problem:validation_error",
+    "title": "Invalid input",
+    "status": 400,
+    "detail": "Check the fields listed in errors.",
+    "errors": {"cycle": ["Give an id, or one of: current."]},
+}
+
 
 def _error_codes(method: str, action: str | None) -> list[int]:
     codes = [401, 403, 404, 429]
@@ -200,6 +213,22 @@ class AutoSchema(BaseAutoSchema):
             )
         return params
 
+    def _get_parameters(self) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super()._get_parameters()
+        if self._is_workspace_view() and self.method == "GET":
+            # Every query parameter of a workspace list refuses a blank value (400), as
+            # core.apifilters.FilterBackend and the paginator do.
+            for parameter in parameters:
+                if parameter.get("in") != "query":
+                    continue
+                parameter["allowEmptyValue"] = False
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "string" and not {"format", "pattern", "enum"} & set(
+                    schema
+                ):
+                    parameter["schema"] = {**schema, "minLength": 1, "pattern": r"\S"}
+        return parameters
+
     def get_examples(self) -> list[OpenApiExample]:
         examples = list(super().get_examples())
         example = getattr(self.view, "schema_example", None)
@@ -237,9 +266,12 @@ class AutoSchema(BaseAutoSchema):
                 ProblemSerializer, str(code), media_types=[PROBLEM_CONTENT_TYPE]
             )
             response["description"] = _ERROR_DESCRIPTIONS[code]
-            response["content"][PROBLEM_CONTENT_TYPE]["examples"] = {
-                "Problem": {"value": _ERROR_EXAMPLES[code]}
-            }
+            if code == 400 and self.method == "GET":
+                response["description"] = _LIST_400
+            example = _ERROR_EXAMPLES[code]
+            if code == 400 and self.method == "GET":
+                example = _LIST_400_EXAMPLE
+            response["content"][PROBLEM_CONTENT_TYPE]["examples"] = {"Problem": {"value": example}}
             if code == 429:
                 response["headers"] = {
                     "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}

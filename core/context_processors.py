@@ -9,10 +9,16 @@ from core.selectors import unread_count, user_workspace_memberships
 
 
 class _Can:
-    """``{% if can.territory_create %}`` in templates: may the member do this action?"""
+    """``{% if can.territory_create %}`` in templates: may the member do this action?
+    ``denied`` names actions refused whatever the role (a closed cycle's plan writes)."""
 
-    def __init__(self, role: str | None) -> None:
+    def __init__(self, role: str | None, denied: frozenset[str] = frozenset()) -> None:
         self.role = role
+        self.denied = denied
+
+    def without(self, actions: frozenset[str]) -> _Can:
+        """The same permissions with ``actions`` refused."""
+        return _Can(self.role, self.denied | actions)
 
     def __getattr__(self, name: str) -> bool:
         """``partner_org_manage`` -> "partner_org.manage": the dot may replace any underscore."""
@@ -23,10 +29,15 @@ class _Can:
         )
         for action in candidates:
             if action in PERMISSIONS:
-                return can(self.role, action)
+                return action not in self.denied and can(self.role, action)
         raise AttributeError(name)
 
     __getitem__ = __getattr__
+
+
+def permissions_for(membership: Any) -> _Can:
+    """The ``can`` of a member's pages (a view may narrow it, e.g. on a closed cycle)."""
+    return _Can(membership.role if membership else None)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -35,7 +46,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {
         "workspace": getattr(request, "workspace", None),
         "membership": membership,
-        "can": _Can(membership.role if membership else None),
+        "can": permissions_for(membership),
     }
     if user is not None and user.is_authenticated:
         context["my_memberships"] = user_workspace_memberships(user=user)

@@ -878,8 +878,31 @@ class WorkspaceViewSet(GenericViewSet):
 
     # --- Operations ---------------------------------------------------------------------------
 
+    def query_parameters(self, queryset: Any) -> set[str]:
+        """What a list's address may ask: its page, its filters and its ordering."""
+        names: set[str] = set()
+        paginator = self.paginator
+        if paginator is not None:
+            for attr in ("page_query_param", "page_size_query_param"):
+                if getattr(paginator, attr, None):
+                    names.add(getattr(paginator, attr))
+        for backend in self.filter_backends:
+            listed = getattr(backend(), "query_parameters", None)
+            if listed is not None:
+                names.update(listed(self, queryset))
+        return names
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.get_queryset()
+        known = self.query_parameters(queryset)
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            # A misspelt filter would otherwise be ignored, and the whole list answered.
+            message = _("Unknown parameter: this list takes %(names)s.") % {
+                "names": ", ".join(sorted(known))
+            }
+            raise exceptions.ValidationError({name: [message] for name in unknown})
+        queryset = self.filter_queryset(queryset)
         serializer = self.get_serializer(many=True)
         plan = row_plan(serializer, queryset)
         if plan is None:

@@ -75,6 +75,8 @@ PERMISSIONS: dict[str, Role] = {
     "action.update": Role.PARTNER,
     "action.delete": Role.EDITOR,
     "template.import": Role.EDITOR,
+    # Marking a matrix cell "not relevant for this project" (with a reason) is a plan decision.
+    "matrix.mark": Role.EDITOR,
     # Partners comment; everyone edits or deletes only their own comments (object rule).
     "comment.create": Role.PARTNER,
     "comment.update": Role.PARTNER,

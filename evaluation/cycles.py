@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.models import User, Workspace
 from core.tenancy import assert_same_workspace
 from evaluation import dashboard, dashboard_display
+from evaluation import services as evaluation_services
 from evaluation.models import Lesson
 from governance import selectors as governance_selectors
 from mix import services as mix_services
@@ -29,6 +30,7 @@ from territories.models import Cycle, CycleStatus
 from territories.services import CycleClosed
 from tracer import services as tracer_services
 from tracer.models import Objective
+from tracer.selectors import plan_objectives
 
 UNFINISHED = (ActionStatus.IDEA, ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
@@ -53,7 +55,7 @@ class CycleReview:
 def cycle_objectives(*, cycle: Cycle) -> QuerySet[Objective]:
     """The objectives of ``cycle`` with their actions: two queries."""
     return (
-        Objective.objects.filter(cycle=cycle)
+        plan_objectives(project=cycle.project, cycle=cycle)
         .select_related("stage")
         .prefetch_related(
             Prefetch("actions", queryset=Action.objects.select_related("family").order_by("id"))
@@ -65,7 +67,7 @@ def cycle_objectives(*, cycle: Cycle) -> QuerySet[Objective]:
 def cycle_review(*, cycle: Cycle) -> CycleReview:
     project = cycle.project
     today = cycle.closed_on or timezone.localdate()
-    evaluation = dashboard.attainment(project, today=today)
+    evaluation = dashboard.attainment(project, today=today, until=dashboard.as_of(cycle))
     rows = dashboard_display.indicator_rows(evaluation, dashboard_display.reference())
     return CycleReview(
         cycle=cycle,
@@ -93,7 +95,8 @@ def cycle_close(
     """Close ``cycle`` and open the next one, in one transaction.
 
     The chosen objectives and actions are copied into the new cycle, each copy linked to its
-    original (``carried_from``); an action carried over brings its objective. Anything failing
+    original (``carried_from``); an action carried over brings its objective; every matrix cell
+    marked not relevant is marked in the new cycle too. Anything failing
     midway rolls everything back: the cycle stays open and nothing is copied.
     """
     objectives, actions = list(objectives), list(actions)
@@ -114,6 +117,9 @@ def cycle_close(
     locked.status = CycleStatus.CLOSED
     locked.closed_on = max(locked.started_on, min(timezone.localdate(), started_on))
     locked.save(update_fields=["status", "closed_on"])
+    # After the commit: the closed cycle's dashboard, once and for good, and the new current one.
+    evaluation_services.schedule_closed_cycle(locked)
+    evaluation_services.schedule_dashboards(cycle.project)
     following = Cycle.objects.create(
         workspace=workspace,
         project_id=locked.project_id,
@@ -154,4 +160,6 @@ def cycle_close(
             budget_planned=original_action.budget_planned,
             carried_from=original_action,
         )
+    # The matrix cells marked not relevant are decisions about the project: all carry over.
+    mix_services.irrelevant_cells_carry_over(workspace=workspace, cycle=locked, following=following)
     return following

@@ -4,6 +4,14 @@
 :class:`~evaluation.models.DashboardSnapshot` stores. No Python loop runs over measurement or
 action rows: the database aggregates, Python only shapes the (few) aggregated rows.
 
+A project's dashboard is one cycle's: the plan figures (TRACER funnel, budget by mix family,
+schedule, the output indicators of its actions) read that cycle's plan through
+``mix.selectors.plan_actions`` and ``tracer.selectors.plan_objectives``. Indicators belong to
+the project, not to a cycle: the open cycle shows where they stand today; a closed cycle shows
+where they stood when it closed (the values of the periods up to its closing day, the statuses
+of that day), so its numbers no longer change. The workspace's dashboard adds up the current
+cycle of each active project.
+
 :func:`reference_attainment` is the plain-Python definition of attainment, shared by the SQL
 post-processing, the property tests and the benchmark's reference.
 """
@@ -31,10 +39,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from evaluation.models import Direction, Indicator, Measurement
+from evaluation.models import Direction, Indicator, IndicatorLevel, Measurement
 from mix.models import Action, ActionStatus, MixFamily
-from territories.models import Project
+from mix.selectors import plan_actions
+from territories.models import Cycle, CycleStatus, Project
+from territories.selectors import cycles_current_of
 from tracer.models import Objective, TracerStage
+from tracer.selectors import plan_objectives
 
 TREND_POINTS = 24  # the last periods drawn per indicator
 TREND_CHUNK = 200  # indicators per trend query
@@ -87,8 +98,18 @@ def status_of(
     return "on_track" if attainment >= expected else "late"
 
 
-def _indicators(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
+def as_of(cycle: Cycle) -> dt.date | None:
+    """The last day whose measurements a cycle's dashboard reads: its closing day once it is
+    closed; None (every period) while it is open."""
+    return cycle.closed_on if cycle.status == CycleStatus.CLOSED else None
+
+
+def _indicators(qs: QuerySet[Indicator], *, until: dt.date | None = None) -> QuerySet[Indicator]:
     latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period")
+    counted = Measurement.unscoped_objects.filter(indicator=OuterRef("pk"))
+    if until is not None:  # a closed cycle: the periods up to its closing day
+        latest = latest.filter(period__lte=until)
+        counted = counted.filter(period__lte=until)
     return (
         qs.select_related("stage", "objective")
         .annotate(
@@ -101,16 +122,16 @@ def _indicators(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
             # workspace; a "workspace = ..." here makes PostgreSQL read every measurement row
             # for it (and, over tens of indicators, JIT-compile the query): 3x slower.
             measurement_count=Subquery(
-                Measurement.unscoped_objects.filter(indicator=OuterRef("pk"))
-                .order_by()
-                .values(n=Func(template="COUNT(*)", output_field=IntegerField()))
+                counted.order_by().values(n=Func(template="COUNT(*)", output_field=IntegerField()))
             ),
         )
         .order_by("stage__position", "name", "id")
     )
 
 
-def _trends(indicators: list[Indicator]) -> dict[int, list[list[Any]]]:
+def _trends(
+    indicators: list[Indicator], *, until: dt.date | None = None
+) -> dict[int, list[list[Any]]]:
     """The last TREND_POINTS measurements of each indicator (annotated by :func:`_indicators`).
 
     Each indicator's points are one range of the (workspace, indicator, period) index: from its
@@ -133,6 +154,8 @@ def _trends(indicators: list[Indicator]) -> dict[int, list[list[Any]]]:
             ranges.append(
                 Q(workspace_id=few[0].workspace_id, indicator_id__in=[ind.pk for ind in few])
             )
+        if until is not None:  # every range ends on the closing day (still an index range)
+            ranges = [r & Q(period__lte=until) for r in ranges]
         # Unscoped, each range naming its workspace instead: next to one "workspace = ..." for
         # the whole query, SQLite scans all of the workspace's measurements rather than the
         # ranges. The ranges come from indicators read through the scoped manager.
@@ -193,19 +216,21 @@ def _money(field: str) -> Any:
     )
 
 
-def _funnel(project_filter: Q, indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _funnel(
+    objectives_qs: QuerySet[Objective],
+    actions_qs: QuerySet[Action],
+    indicators: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
     """Per TRACER stage: objectives, actions by status, budget planned and spent, attainment."""
     objectives = dict(
-        Objective.objects.filter(project_filter)
-        .values("stage__code")
+        objectives_qs.values("stage__code")
         .annotate(n=Count("pk"))
         .values_list("stage__code", "n")
         .order_by()
     )
     actions = {
         row["objective__stage__code"]: row
-        for row in Action.objects.filter(project_filter)
-        .values("objective__stage__code")
+        for row in actions_qs.values("objective__stage__code")
         .annotate(
             total=Count("pk"),
             planned=_money("budget_planned"),
@@ -239,12 +264,12 @@ def _funnel(project_filter: Q, indicators: list[dict[str, Any]]) -> list[dict[st
     return funnel
 
 
-def _budget_by_family(project_filter: Q) -> list[dict[str, Any]]:
+def _budget_by_family(actions_qs: QuerySet[Action]) -> list[dict[str, Any]]:
+    """Every action of the plan, dropped ones too: the total is the plan's planned budget, the
+    figure of the plan's header and of the pooled means."""
     rows = {
         r["family_id"]: r
-        for r in Action.objects.filter(project_filter)
-        .exclude(status=ActionStatus.DROPPED)
-        .values("family_id")
+        for r in actions_qs.values("family_id")
         .annotate(planned=_money("budget_planned"), spent=_money("budget_spent"), n=Count("pk"))
         .order_by()
     }
@@ -259,10 +284,10 @@ def _budget_by_family(project_filter: Q) -> list[dict[str, Any]]:
     ]
 
 
-def _schedule(project_filter: Q, today: dt.date) -> dict[str, int]:
+def _schedule(actions_qs: QuerySet[Action], today: dt.date) -> dict[str, int]:
     """Actions done, on schedule and late (past their end date and not done)."""
     open_statuses = [ActionStatus.IDEA, ActionStatus.PLANNED, ActionStatus.IN_PROGRESS]
-    return Action.objects.filter(project_filter).aggregate(
+    return actions_qs.aggregate(
         done=Count("pk", filter=Q(status=ActionStatus.DONE)),
         late=Count("pk", filter=Q(status__in=open_statuses, end_date__lt=today)),
         on_schedule=Count(
@@ -274,30 +299,73 @@ def _schedule(project_filter: Q, today: dt.date) -> dict[str, int]:
     )
 
 
-def compute_project(project: Project, *, today: dt.date | None = None) -> dict[str, Any]:
-    today = today or dt.date.today()
-    rows = list(_indicators(Indicator.objects.filter(project=project)))
+def cycle_info(cycle: Cycle) -> dict[str, Any]:
+    """The cycle a snapshot is of, as its numbers carry it (the exports and the workspace's
+    table of projects name it without a query)."""
+    return {
+        "uuid": str(cycle.uuid),
+        "number": cycle.number,
+        "status": cycle.status,
+        "closed_on": cycle.closed_on.isoformat() if cycle.closed_on else None,
+    }
+
+
+def _outputs(
+    indicators: list[dict[str, Any]], project: Project, actions_qs: QuerySet[Action]
+) -> list[dict[str, Any]]:
+    """The output indicators that evaluate the cycle's actions: those linked to one of its
+    actions, and those linked to no action at all (they evaluate the plan as a whole). One
+    linked only to other cycles' actions is left out. Two queries."""
+    outputs = [i for i in indicators if i["level"] == IndicatorLevel.OUTPUT]
+    if not outputs:
+        return []
+    linked = set(
+        Indicator.objects.filter(
+            project=project, level=IndicatorLevel.OUTPUT, actions__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    of_cycle = set(
+        actions_qs.filter(indicators__level=IndicatorLevel.OUTPUT).values_list(
+            "indicators", flat=True
+        )
+    )
+    return [i for i in outputs if i["id"] in of_cycle or i["id"] not in linked]
+
+
+def compute_project(
+    project: Project, *, cycle: Cycle, today: dt.date | None = None
+) -> dict[str, Any]:
+    """The dashboard of ``project`` in ``cycle``; a closed cycle's as of its closing day."""
+    until = as_of(cycle)
+    today = today or until or dt.date.today()
+    rows = list(_indicators(Indicator.objects.filter(project=project), until=until))
     indicators = _indicator_rows(rows, today)
-    trends = _trends(rows)
+    trends = _trends(rows, until=until)
     for row in indicators:
         row["trend"] = trends.get(row["id"], [])
-    project_filter = Q(project=project)
+    actions = plan_actions(project=project, cycle=cycle)
     return {
         "today": today.isoformat(),
+        "cycle": cycle_info(cycle),
         "indicators": indicators,
-        "funnel": _funnel(project_filter, indicators),
-        "budget_by_family": _budget_by_family(project_filter),
-        "schedule": _schedule(project_filter, today),
-        "outputs": [i for i in indicators if i["level"] == "output"],
+        "funnel": _funnel(plan_objectives(project=project, cycle=cycle), actions, indicators),
+        "budget_by_family": _budget_by_family(actions),
+        "schedule": _schedule(actions, today),
+        "outputs": _outputs(indicators, project, actions),
         "statuses": _count_statuses(indicators),
     }
 
 
-def attainment(project: Project, *, today: dt.date | None = None) -> dict[str, Any]:
+def attainment(
+    project: Project, *, today: dt.date | None = None, until: dt.date | None = None
+) -> dict[str, Any]:
     """Where each indicator of ``project`` stands against its target, computed now (the cycle
-    review reads it live; the dashboards read their snapshot)."""
-    today = today or dt.date.today()
-    indicators = _indicator_rows(_indicators(Indicator.objects.filter(project=project)), today)
+    review reads it live; the dashboards read their snapshot); with ``until``, from the periods
+    up to that day (a closed cycle, see :func:`as_of`)."""
+    today = today or until or dt.date.today()
+    indicators = _indicator_rows(
+        _indicators(Indicator.objects.filter(project=project), until=until), today
+    )
     return {"indicators": indicators, "statuses": _count_statuses(indicators)}
 
 
@@ -309,26 +377,35 @@ def _count_statuses(indicators: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def compute_workspace(*, today: dt.date | None = None) -> dict[str, Any]:
-    """Across the workspace's active projects (the scope says which workspace)."""
+    """Across the workspace's active projects (the scope says which workspace), each in its
+    current cycle: their plans are read through the plan selectors, one per project, and
+    queried together."""
     today = today or dt.date.today()
     projects = list(Project.objects.filter(archived_at__isnull=True).order_by("name"))
     ids = [p.pk for p in projects]
+    current = cycles_current_of(project_ids=ids)
     indicators = _indicator_rows(_indicators(Indicator.objects.filter(project_id__in=ids)), today)
-    project_filter = Q(project_id__in=ids)
-    per_project = []
+    actions: QuerySet[Action] = Action.objects.none()
+    objectives: QuerySet[Objective] = Objective.objects.none()
     for project in projects:  # the workspace's projects, not rows of data
+        if project.pk in current:
+            running = current[project.pk]
+            actions = actions | plan_actions(project=project, cycle=running)
+            objectives = objectives | plan_objectives(project=project, cycle=running)
+    per_project = []
+    for project in projects:
         own = [i for i in indicators if i["project_id"] == project.pk]
         per_project.append(
             {
                 "project": str(project.uuid),
                 "name": project.name,
+                "cycle": current[project.pk].number if project.pk in current else None,
                 "indicators": len(own),
                 "statuses": _count_statuses(own),
             }
         )
     budgets = (
-        Action.objects.filter(project_filter)
-        .values("project_id")
+        actions.values("project_id")
         .annotate(planned=_money("budget_planned"), spent=_money("budget_spent"), n=Count("pk"))
         .order_by()
     )
@@ -343,8 +420,8 @@ def compute_workspace(*, today: dt.date | None = None) -> dict[str, Any]:
     return {
         "today": today.isoformat(),
         "projects": per_project,
-        "funnel": _funnel(project_filter, indicators),
-        "budget_by_family": _budget_by_family(project_filter),
-        "schedule": _schedule(project_filter, today),
+        "funnel": _funnel(objectives, actions, indicators),
+        "budget_by_family": _budget_by_family(actions),
+        "schedule": _schedule(actions, today),
         "statuses": _count_statuses(indicators),
     }

@@ -344,9 +344,22 @@ def _cell(value: Any) -> Any:
 
 
 def export_table(
-    name: str, data: dict[str, Any], ref: Reference
+    name: str, data: dict[str, Any], ref: Reference, *, kind: str = "project"
 ) -> tuple[list[str], list[list[Any]]]:
-    """(headers, rows) of one of the dashboard's tables, in the active language."""
+    """(headers, rows) of one of the dashboard's tables, in the active language, with the cycle
+    in the last column: the number of a project's cycle; for the workspace's tables, each
+    project's current cycle (the projects) or "current cycles" (the sums)."""
+    headers, rows = _table(name, data, ref)
+    if kind == "project":
+        number = (data.get("cycle") or {}).get("number")
+        return [*headers, _("Cycle")], [[*row, number] for row in rows]
+    if name == "projects":
+        cycles = [r.get("cycle") for r in project_rows(data)]
+        return [*headers, _("Cycle")], [[*row, c] for row, c in zip(rows, cycles, strict=True)]
+    return [*headers, _("Cycle")], [[*row, _("current cycles")] for row in rows]
+
+
+def _table(name: str, data: dict[str, Any], ref: Reference) -> tuple[list[str], list[list[Any]]]:
     if name == "indicators":
         headers = [
             _("Indicator"), _("TRACER stage"), _("Level"), _("Unit"), _("Baseline"),

@@ -132,10 +132,10 @@ class IndicatorForm(forms.Form):
         stage.label_from_instance = lambda s: f"{s.letter} · {s.label}"  # type: ignore[assignment]
         objective = cast(forms.ModelChoiceField, self.fields["objective"])
         objective.queryset = selectors.objective_choices(project=project)
-        objective.label_from_instance = lambda o: f"{o.stage.letter} · {o.title}"  # type: ignore[assignment]
+        objective.label_from_instance = Objective.choice_label  # type: ignore[assignment,method-assign]
         actions = cast(forms.ModelMultipleChoiceField, self.fields["actions"])
         actions.queryset = selectors.action_choices(project=project)
-        actions.label_from_instance = lambda a: f"{a.objective.stage.letter} · {a.title}"  # type: ignore[assignment]
+        actions.label_from_instance = Action.choice_label  # type: ignore[assignment,method-assign]
         self.catalogue_items = {item.code: item for item in selectors.catalogue_list()}
         groups: dict[str, list[tuple[str, str]]] = {}
         for item in self.catalogue_items.values():
@@ -288,7 +288,7 @@ class LessonForm(forms.Form):
         indicator.queryset = selectors.indicator_choices(project=project)
         action = cast(forms.ModelChoiceField, self.fields["action"])
         action.queryset = selectors.action_choices(project=project)
-        action.label_from_instance = lambda a: f"{a.objective.stage.letter} · {a.title}"  # type: ignore[assignment]
+        action.label_from_instance = Action.choice_label  # type: ignore[assignment,method-assign]
         cycle = cast(forms.ModelChoiceField, self.fields["cycle"])
         cycle.queryset = selectors.cycle_choices(project=project)
         cycle.empty_label = None
@@ -340,6 +340,17 @@ class CycleCloseForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("An action carried over brings its objective with it."),
+    )
+    # The page's dialog ticks it when its confirm button is pressed; without JavaScript the
+    # person ticks it: a close is never one click away.
+    confirm = forms.BooleanField(
+        label=_("I understand that closing the cycle cannot be undone"),
+        error_messages={
+            "required": _(
+                "Closing a cycle cannot be undone: tick “I understand that closing the cycle"
+                " cannot be undone” to close it."
+            )
+        },
     )
 
     def __init__(self, *args: Any, objectives: Any, actions: Any, **kwargs: Any) -> None:

@@ -204,10 +204,15 @@ class SnapshotStatus(models.TextChoices):
 
 
 class DashboardSnapshot(WorkspaceOwned):
-    """The dashboard's numbers for one state of its inputs, computed by a Celery task."""
+    """The dashboard's numbers for one state of its inputs, computed by a Celery task: a
+    project's in one cycle, or the workspace's (no project, no cycle: every active project's
+    current cycle). A closed cycle's inputs no longer change, so it has one snapshot."""
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots"
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots"
     )
     inputs_version = models.CharField(max_length=64)
     status = models.CharField(
@@ -226,9 +231,9 @@ class DashboardSnapshot(WorkspaceOwned):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["workspace", "project", "inputs_version"],
+                fields=["workspace", "project", "cycle", "inputs_version"],
                 condition=Q(project__isnull=False),
-                name="snapshot_one_per_project_inputs",
+                name="snapshot_one_per_cycle_inputs",
             ),
             models.UniqueConstraint(
                 fields=["workspace", "inputs_version"],

@@ -74,18 +74,20 @@ def catalogue_get(*, code: str) -> CatalogueIndicator | None:
 
 
 def objective_choices(*, project: Project) -> QuerySet[Objective]:
+    """Every cycle's objectives, the latest cycle first, each named with its cycle."""
     return (
         Objective.objects.filter(project=project)
-        .select_related("stage")
-        .order_by("stage__position", "priority", "id")
+        .select_related("stage", "cycle")
+        .order_by("-cycle__number", "stage__position", "priority", "id")
     )
 
 
 def action_choices(*, project: Project) -> QuerySet[Action]:
+    """Every cycle's actions, the latest cycle first, each named with its cycle."""
     return (
         Action.objects.filter(project=project)
-        .select_related("objective__stage")
-        .order_by("objective__stage__position", "title", "id")
+        .select_related("objective__stage", "objective__cycle")
+        .order_by("-objective__cycle__number", "objective__stage__position", "title", "id")
     )
 
 

@@ -1,9 +1,10 @@
 """Reads for the dashboards: which snapshot a page shows, and whether newer numbers are coming.
 
-A page shows the latest *done* snapshot of its dashboard while the snapshot of the current
-inputs (requested by :func:`evaluation.services.dashboard_request`) is computed. Partners do not
-see the workspace's snapshot, which covers every project: their workspace dashboard is put
-together from the snapshots of the projects shared with their organisation
+A page shows the latest *done* snapshot of its dashboard (a project's in one cycle, or the
+workspace's) while the snapshot of the current inputs (requested by
+:func:`evaluation.services.dashboard_request`) is computed. Partners do not see the workspace's
+snapshot, which covers every project: their workspace dashboard is put together from the
+snapshots of the current cycle of the projects shared with their organisation
 (:func:`combine_projects`).
 """
 
@@ -18,7 +19,7 @@ from django.db.models import OuterRef, Subquery
 
 from evaluation.models import DashboardSnapshot, SnapshotStatus
 from mix.models import ActionStatus
-from territories.models import Project
+from territories.models import Cycle, Project
 
 WAITING = {SnapshotStatus.PENDING, SnapshotStatus.RUNNING}
 
@@ -36,18 +37,31 @@ class DashboardState:
     missing: int = 0  # partners: shared projects with no numbers yet
 
 
-def snapshot_latest_done(*, project: Project | None) -> DashboardSnapshot | None:
+def snapshot_latest_done(
+    *, project: Project | None, cycle: Cycle | None = None
+) -> DashboardSnapshot | None:
+    """The latest done snapshot of ``project`` in ``cycle`` (given with a project), or of the
+    workspace (no project)."""
+    return _latest_done(project, cycle.pk if cycle is not None else None)
+
+
+def _latest_done(project: Project | None, cycle_id: int | None) -> DashboardSnapshot | None:
     qs = DashboardSnapshot.objects.filter(status=SnapshotStatus.DONE)
-    qs = qs.filter(project=project) if project is not None else qs.filter(project__isnull=True)
+    if project is None:
+        qs = qs.filter(project__isnull=True)
+    else:
+        assert cycle_id is not None, "a project's dashboard is of one cycle"
+        qs = qs.filter(project=project, cycle_id=cycle_id)
     return qs.order_by("-computed_at", "-id").first()
 
 
 def dashboard_state(*, current: DashboardSnapshot, project: Project | None) -> DashboardState:
-    """The state of one dashboard, given the snapshot of its current inputs."""
+    """The state of one dashboard, given the snapshot of its current inputs (which names the
+    cycle, for a project's)."""
     if current.status == SnapshotStatus.DONE:
         shown: DashboardSnapshot | None = current
     else:
-        shown = snapshot_latest_done(project=project)
+        shown = _latest_done(project, current.cycle_id)
     return DashboardState(
         data=shown.data if shown else None,
         version=shown.inputs_version if shown else "",
@@ -58,27 +72,34 @@ def dashboard_state(*, current: DashboardSnapshot, project: Project | None) -> D
     )
 
 
-def snapshots_latest_done(*, project_ids: list[int]) -> list[DashboardSnapshot]:
-    """The latest done snapshot of each project: one query, whatever their number."""
-    if not project_ids:
+def snapshots_latest_done(*, cycle_ids: list[int]) -> list[DashboardSnapshot]:
+    """The latest done snapshot of each of these cycles (of several projects): one query,
+    whatever their number."""
+    if not cycle_ids:
         return []
     latest = (
-        DashboardSnapshot.objects.filter(project=OuterRef("project"), status=SnapshotStatus.DONE)
+        DashboardSnapshot.objects.filter(
+            project=OuterRef("project"), cycle=OuterRef("cycle"), status=SnapshotStatus.DONE
+        )
         .order_by("-computed_at", "-id")
         .values("pk")[:1]
     )
     return list(
         DashboardSnapshot.objects.filter(
-            project_id__in=project_ids, status=SnapshotStatus.DONE, pk=Subquery(latest)
+            cycle_id__in=cycle_ids,
+            project__isnull=False,
+            status=SnapshotStatus.DONE,
+            pk=Subquery(latest),
         )
     )
 
 
 def partner_state(*, projects: list[Project], current: list[DashboardSnapshot]) -> DashboardState:
-    """A partner's workspace dashboard: the projects shared with them, from their snapshots."""
+    """A partner's workspace dashboard: the projects shared with them, from the snapshots of
+    their current cycles (``current``: one per project, see ``services.dashboards_request``)."""
     shown = {s.project_id: s for s in current if s.status == SnapshotStatus.DONE}
-    behind = [p.pk for p in projects if p.pk not in shown]
-    for snapshot in snapshots_latest_done(project_ids=behind):
+    behind = [s.cycle_id for s in current if s.project_id not in shown and s.cycle_id]
+    for snapshot in snapshots_latest_done(cycle_ids=behind):
         shown[snapshot.project_id] = snapshot
     ordered = [(p, shown[p.pk]) for p in projects if p.pk in shown]
     signature = ";".join(f"{s.pk}:{s.inputs_version}" for _p, s in ordered)
@@ -104,8 +125,8 @@ def _add(total: dict[str, Any], row: dict[str, Any], keys: tuple[str, ...]) -> N
 
 def combine_projects(items: list[tuple[Project, DashboardSnapshot]]) -> dict[str, Any]:
     """The workspace dashboard's shape (see :func:`evaluation.dashboard.compute_workspace`),
-    summed from project snapshots: per project, the TRACER funnel, the budget by family, the
-    schedule and the indicators' statuses. A stage's attainment is the mean over the indicators
+    summed from project snapshots (each of its project's current cycle): per project, the TRACER
+    funnel, the budget by family, the schedule and the indicators' statuses. A stage's attainment is the mean over the indicators
     of every project, as the workspace computation does."""
     projects: list[dict[str, Any]] = []
     funnel: dict[str, dict[str, Any]] = {}
@@ -137,6 +158,7 @@ def combine_projects(items: list[tuple[Project, DashboardSnapshot]]) -> dict[str
             {
                 "project": str(project.uuid),
                 "name": project.name,
+                "cycle": (data.get("cycle") or {}).get("number"),
                 "indicators": len(data.get("indicators", [])),
                 "statuses": own,
                 "actions": sum(r.get("actions", 0) for r in data.get("funnel", [])),

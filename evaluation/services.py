@@ -33,7 +33,8 @@ from evaluation.models import (
     UnitKind,
 )
 from governance.selectors import brand_counts
-from territories.models import Project
+from territories.models import Cycle, CycleStatus, Project
+from territories.selectors import cycles_current_of
 from tracer.selectors import current_cycle
 
 # The author is null once their account is deleted; that must not block later edits.
@@ -363,8 +364,16 @@ def lesson_delete(*, actor: User, workspace: Workspace, lesson: Lesson) -> None:
 # --- Dashboard snapshots -----------------------------------------------------------------------
 
 
-def inputs_version(project: Project | None, workspace: Workspace) -> str:
-    """What the numbers depend on; a new version means a new snapshot."""
+def inputs_version(
+    project: Project | None, workspace: Workspace, cycle: Cycle | None = None
+) -> str:
+    """What the numbers depend on; a new version means a new snapshot. A project's dashboard
+    is of ``cycle`` (its current one by default). A closed cycle's plan is read-only and its
+    numbers are those of its closing day: its one version never changes."""
+    if project is not None:
+        cycle = cycle or current_cycle(project=project)
+        if cycle.status == CycleStatus.CLOSED:
+            return _closed_version(cycle)
     day = timezone.localdate().isoformat()  # "late" and "on track" depend on the date
     if project is None:
         rows = Project.objects.filter(archived_at__isnull=True).values_list(
@@ -382,6 +391,26 @@ def inputs_version(project: Project | None, workspace: Workspace) -> str:
 
 def _project_version(day: str, plan_revision: int, evaluation_revision: int) -> str:
     return f"p-{day}-{plan_revision}-{evaluation_revision}"
+
+
+def _closed_version(cycle: Cycle) -> str:
+    return f"c-{cycle.number}-{cycle.closed_on.isoformat() if cycle.closed_on else 'closed'}"
+
+
+def is_closed_version(version: str) -> bool:
+    """The version of a closed cycle's numbers (they never change)."""
+    return version.startswith("c-")
+
+
+def _cycle_of(project: Project | None, cycle: Cycle | None) -> Cycle | None:
+    """The cycle of a project's snapshot (its current one unless told); None for the
+    workspace's, which adds up every project's current cycle."""
+    if project is None:
+        return None
+    if cycle is None:
+        return current_cycle(project=project)
+    assert cycle.project_id == project.pk, "a cycle of another project"
+    return cycle
 
 
 def schedule_dashboards(project: Project) -> None:
@@ -406,22 +435,54 @@ def schedule_dashboards(project: Project) -> None:
     transaction.on_commit(enqueue)
 
 
-def snapshot_request(*, workspace: Workspace, project: Project | None) -> DashboardSnapshot:
-    """The snapshot of the current inputs, created pending if it does not exist yet."""
-    version = inputs_version(project, workspace)
+def schedule_closed_cycle(cycle: Cycle) -> None:
+    """After the commit of a cycle's close, compute its dashboard: the numbers it closed with,
+    which never change afterwards (its plan is read-only, its measurements end that day)."""
+    assert cycle.status == CycleStatus.CLOSED, "an open cycle's numbers still change"
+    kwargs = {
+        "workspace_id": cycle.workspace_id,
+        "project_id": cycle.project_id,
+        "cycle_id": cycle.pk,
+        "version": _closed_version(cycle),
+    }
+
+    def enqueue() -> None:
+        from evaluation.tasks import compute_snapshot
+
+        compute_snapshot.apply_async(kwargs=kwargs)
+
+    transaction.on_commit(enqueue)
+
+
+def snapshot_request(
+    *, workspace: Workspace, project: Project | None, cycle: Cycle | None = None
+) -> DashboardSnapshot:
+    """The snapshot of the current inputs of a project's dashboard in ``cycle`` (its current
+    one by default) or of the workspace's, created pending if it does not exist yet."""
+    assert_same_workspace(workspace, project, cycle)
+    cycle = _cycle_of(project, cycle)
+    version = inputs_version(project, workspace, cycle)
     snapshot, _created = DashboardSnapshot.objects.get_or_create(
-        workspace=workspace, project=project, inputs_version=version
+        workspace=workspace, project=project, cycle=cycle, inputs_version=version
     )
     return snapshot
 
 
 def snapshot_compute(
-    *, workspace: Workspace, project: Project | None, version: str, claim: str
+    *,
+    workspace: Workspace,
+    project: Project | None,
+    version: str,
+    claim: str,
+    cycle: Cycle | None = None,
 ) -> DashboardSnapshot | None:
-    """Compute the snapshot of ``version`` once. ``claim`` (the task id) lets a redelivered task
-    take over its own unfinished claim; any other run of the same version does nothing."""
+    """Compute the snapshot of ``version`` (of ``cycle``, the project's current one by default)
+    once. ``claim`` (the task id) lets a redelivered task take over its own unfinished claim;
+    any other run of the same version does nothing."""
+    assert_same_workspace(workspace, project, cycle)
+    cycle = _cycle_of(project, cycle)
     snapshot, _created = DashboardSnapshot.objects.get_or_create(
-        workspace=workspace, project=project, inputs_version=version
+        workspace=workspace, project=project, cycle=cycle, inputs_version=version
     )
     stale = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
     claimed = (
@@ -445,7 +506,11 @@ def snapshot_compute(
     if test_delay:  # lets the tests kill a worker in the middle of a computation
         time.sleep(test_delay)
     try:
-        data = dashboard.compute_project(project) if project else dashboard.compute_workspace()
+        data = (
+            dashboard.compute_project(project, cycle=cycle)
+            if project is not None and cycle is not None
+            else dashboard.compute_workspace()
+        )
     except Exception as exc:
         DashboardSnapshot.objects.filter(pk=snapshot.pk).update(
             status=SnapshotStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
@@ -480,7 +545,12 @@ def _send_pending(snapshots: list[DashboardSnapshot]) -> bool:
     eager = settings.CELERY_TASK_ALWAYS_EAGER
     sent = False
     for snapshot in snapshots:
-        if snapshot.status != SnapshotStatus.PENDING:
+        # A closed cycle has one version: a failed computation of it is sent again (with a
+        # worker, at most once per time limit), or its dashboard would stay empty for good.
+        retry = snapshot.status == SnapshotStatus.FAILED and is_closed_version(
+            snapshot.inputs_version
+        )
+        if snapshot.status != SnapshotStatus.PENDING and not retry:
             continue
         key = f"dashboard-requested:{snapshot.uuid}"
         if not eager and not cache.add(key, 1, timeout=settings.CELERY_TASK_TIME_LIMIT):
@@ -488,6 +558,7 @@ def _send_pending(snapshots: list[DashboardSnapshot]) -> bool:
         kwargs = {
             "workspace_id": snapshot.workspace_id,
             "project_id": snapshot.project_id,
+            "cycle_id": snapshot.cycle_id,
             "version": snapshot.inputs_version,
         }
         transaction.on_commit(partial(compute_snapshot.apply_async, kwargs=kwargs))
@@ -495,33 +566,48 @@ def _send_pending(snapshots: list[DashboardSnapshot]) -> bool:
     return sent
 
 
-def dashboard_request(*, workspace: Workspace, project: Project | None) -> DashboardSnapshot:
+def dashboard_request(
+    *, workspace: Workspace, project: Project | None, cycle: Cycle | None = None
+) -> DashboardSnapshot:
     """The snapshot of a dashboard's current inputs, for the page (or the poll) that shows it:
-    created pending and its computation sent when it is new."""
-    snapshot = snapshot_request(workspace=workspace, project=project)
+    created pending and its computation sent when it is new. A closed cycle's is computed on
+    its first view (if its close did not compute it already) and is then never computed again."""
+    snapshot = snapshot_request(workspace=workspace, project=project, cycle=cycle)
     if _send_pending([snapshot]) and settings.CELERY_TASK_ALWAYS_EAGER:
         snapshot.refresh_from_db()  # computed in-process, unless a test holds the commit
     return snapshot
 
 
 def dashboards_request(*, workspace: Workspace, projects: list[Project]) -> list[DashboardSnapshot]:
-    """:func:`dashboard_request` for several projects, in two queries whatever their number
-    (three when some snapshots are new). ``projects`` carry their revisions, freshly read."""
+    """:func:`dashboard_request` for the current cycle of several projects, in three queries
+    whatever their number (four when some snapshots are new). ``projects`` carry their
+    revisions, freshly read."""
     if not projects:
         return []
     assert_same_workspace(workspace, *projects)
     day = timezone.localdate().isoformat()
-    wanted = {p.pk: _project_version(day, p.plan_revision, p.evaluation_revision) for p in projects}
+    current = cycles_current_of(project_ids=[p.pk for p in projects])
+    wanted: dict[int, tuple[Cycle, str]] = {}
+    for p in projects:
+        cycle = current[p.pk]
+        wanted[p.pk] = (
+            cycle,
+            _closed_version(cycle)
+            if cycle.status == CycleStatus.CLOSED
+            else _project_version(day, p.plan_revision, p.evaluation_revision),
+        )
     match = Q()
-    for project_id, version in wanted.items():
-        match |= Q(project_id=project_id, inputs_version=version)
+    for project_id, (cycle, version) in wanted.items():
+        match |= Q(project_id=project_id, cycle=cycle, inputs_version=version)
     snapshots = list(DashboardSnapshot.objects.filter(match))
     if len(snapshots) < len(wanted):
         have = {s.project_id for s in snapshots}
         DashboardSnapshot.objects.bulk_create(
             [
-                DashboardSnapshot(workspace=workspace, project_id=pk, inputs_version=version)
-                for pk, version in wanted.items()
+                DashboardSnapshot(
+                    workspace=workspace, project_id=pk, cycle=cycle, inputs_version=version
+                )
+                for pk, (cycle, version) in wanted.items()
                 if pk not in have
             ],
             ignore_conflicts=True,  # another request created it meanwhile

@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError
 from core.models import Workspace
 from core.tasks import WorkspaceTask
 from evaluation import services
-from territories.models import Project
+from territories.models import Cycle, Project
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
@@ -35,12 +35,23 @@ DASHBOARD_TASK: dict[str, Any] = {
     soft_time_limit=240,
 )
 def compute_snapshot(
-    self: Any, *, workspace: Workspace, project_id: int | None, version: str
+    self: Any,
+    *,
+    workspace: Workspace,
+    project_id: int | None,
+    version: str,
+    cycle_id: int | None = None,
 ) -> str:
-    """Compute one snapshot; a second run of the same inputs version does nothing."""
+    """Compute one snapshot (of a project's cycle, its current one when ``cycle_id`` is not
+    given, or of the workspace); a second run of the same inputs version does nothing."""
     project = Project.objects.get(pk=project_id) if project_id else None
+    cycle = Cycle.objects.get(pk=cycle_id, project=project) if cycle_id and project else None
     snapshot = services.snapshot_compute(
-        workspace=workspace, project=project, version=version, claim=self.request.id or "eager"
+        workspace=workspace,
+        project=project,
+        cycle=cycle,
+        version=version,
+        claim=self.request.id or "eager",
     )
     return "computed" if snapshot is not None else "skipped"
 
@@ -52,7 +63,8 @@ def compute_snapshot(
     soft_time_limit=50,  # below time_limit: the global soft limit (240 s) would be refused
 )
 def refresh_dashboards(self: Any, *, workspace: Workspace, project_id: int | None = None) -> None:
-    """Snapshots of the current inputs of a project (if given) and of its workspace."""
+    """Snapshots of the current inputs of a project's current cycle (if given) and of its
+    workspace (which adds up every project's current cycle)."""
     targets: list[Project | None] = [None]
     if project_id:
         targets.insert(0, Project.objects.get(pk=project_id))
@@ -64,6 +76,7 @@ def refresh_dashboards(self: Any, *, workspace: Workspace, project_id: int | Non
                 kwargs={
                     "workspace_id": workspace.pk,
                     "project_id": project.pk if project else None,
+                    "cycle_id": snapshot.cycle_id,
                     "version": snapshot.inputs_version,
                 }
             )
@@ -72,7 +85,8 @@ def refresh_dashboards(self: Any, *, workspace: Workspace, project_id: int | Non
 @shared_task(name="evaluation.nightly_refresh", time_limit=600)
 def nightly_refresh() -> int:
     """Celery beat, every night: the date moves "on track" to "late", so every dashboard of every
-    workspace is brought up to date."""
+    workspace is brought up to date (each project's current cycle: a closed cycle's numbers are
+    those of its closing day and never change)."""
     count = 0
     for workspace in Workspace.objects.all():
         for project_id in Project.unscoped_objects.filter(

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.htmx import handle_form, render_page
 from core.http import WorkspaceRequest
@@ -18,8 +19,7 @@ from evaluation.forms import CycleCloseForm
 from mix.models import Action
 from territories.models import Cycle
 from territories.views import project_or_404
-from tracer.models import Objective
-from tracer.selectors import current_cycle
+from tracer.selectors import current_cycle, plan_objectives
 
 TEMPLATE = "evaluation/cycle_review.html"
 
@@ -40,7 +40,7 @@ def _close_form(cycle: Cycle, review: cycles.CycleReview, data: Any = None) -> C
     carried = {a.objective_id for a in unfinished}
     return CycleCloseForm(
         data,
-        objectives=Objective.objects.filter(cycle=cycle).order_by(
+        objectives=plan_objectives(project=cycle.project, cycle=cycle).order_by(
             "stage__position", "priority", "id"
         ),
         actions=Action.objects.filter(pk__in=[a.pk for a in unfinished]).order_by("id"),
@@ -50,6 +50,19 @@ def _close_form(cycle: Cycle, review: cycles.CycleReview, data: Any = None) -> C
             "actions": unfinished,
         },
     )
+
+
+def _carry_labels() -> dict[str, str]:
+    """The close dialog's counts, in both plural forms: its script picks one with the
+    language's plural rules (``Intl.PluralRules``) and puts the number in place of ``%(count)s``."""
+    return {
+        f"{noun}_{form}": text
+        for form, n in (("one", 1), ("other", 2))
+        for noun, text in (
+            ("objectives", ngettext("%(count)s objective", "%(count)s objectives", n)),
+            ("actions", ngettext("%(count)s action", "%(count)s actions", n)),
+        )
+    }
 
 
 @require_action("cycle.view")
@@ -71,6 +84,7 @@ def _review_page(request: WorkspaceRequest, project: Any, cycle: Cycle) -> HttpR
     }
     if cycle.status == "open" and member_can(request, "cycle.close"):
         context["form"] = _close_form(cycle, review)
+        context["carry_labels"] = _carry_labels()
     return render_page(request, TEMPLATE, context)
 
 
@@ -87,9 +101,20 @@ def cycle_close(
         request,
         form=form,
         template=TEMPLATE,
-        context={"project": project, "tab": "review", "cycle": cycle, "review": review},
+        context={
+            "project": project,
+            "tab": "review",
+            "cycle": cycle,
+            "review": review,
+            "carry_labels": _carry_labels(),
+        },
         save=lambda data: cycles.cycle_close(
-            actor=request.user, workspace=request.workspace, cycle=cycle, **data
+            actor=request.user,
+            workspace=request.workspace,
+            cycle=cycle,
+            started_on=data["started_on"],
+            objectives=data["objectives"],
+            actions=data["actions"],
         ),
         success_url=lambda following: _review_url(workspace_slug, following),
         success_message=_("Cycle closed. The next cycle is open."),

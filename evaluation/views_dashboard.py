@@ -7,6 +7,11 @@ the page says so and polls the status endpoint, which answers 204 until newer nu
 ready and then ``HX-Refresh: true``: the page reloads with them. In the embedded default the
 computation runs in-process, so the numbers are ready at once.
 
+A project's dashboard is one cycle's: the current one by default, another with ``?cycle=<number>``
+(the plan pages' switcher; the status poll and the exports keep it). A closed cycle's numbers
+are computed once (at its close, or at its first view) and never change, so its page stops
+polling once they are in. The workspace's dashboard adds up every active project's current cycle.
+
 Partners see a project's dashboard only if the project is shared with their organisation
 (404 otherwise). The workspace's snapshot covers every project, so a partner never sees it: their
 workspace dashboard is summed from the snapshots of the projects shared with them.
@@ -35,10 +40,10 @@ from evaluation.models import DashboardSnapshot
 from evaluation.selectors import lesson_list
 from evaluation.selectors_dashboard import DashboardState
 from mix.exports import csv_bytes, xlsx_bytes
-from territories.models import Project
-from territories.selectors import visible_projects
-from territories.views import project_or_404
-from tracer.selectors import current_cycle
+from mix.views import cycle_context
+from territories.models import Cycle, Project
+from territories.selectors import cycles_current_of, visible_projects
+from territories.views import cycle_or_404, project_or_404
 
 POLL_WAITING = "2s"  # while newer numbers are computed
 POLL_IDLE = "5s"  # someone else may change the plan or enter a measurement meanwhile
@@ -57,8 +62,8 @@ def _shared_projects(request: WorkspaceRequest) -> list[Project]:
     )
 
 
-def _project_state(request: WorkspaceRequest, project: Project) -> DashboardState:
-    current = services.dashboard_request(workspace=request.workspace, project=project)
+def _project_state(request: WorkspaceRequest, project: Project, cycle: Cycle) -> DashboardState:
+    current = services.dashboard_request(workspace=request.workspace, project=project, cycle=cycle)
     return selectors.dashboard_state(current=current, project=project)
 
 
@@ -87,19 +92,21 @@ def _page_context(state: DashboardState, *, kind: str, status_url: str) -> dict[
     }
 
 
-def _export_links(url_name: str, args: list[Any]) -> dict[str, Any]:
+def _export_links(url_name: str, args: list[Any], query: str = "") -> dict[str, Any]:
+    """The export links of a dashboard; ``query`` (``cycle=<number>``) keeps the cycle shown."""
     titles = display.table_titles()
     kind = "project" if url_name.startswith("project") else "workspace"
+    tail = f"?{query}" if query else ""
     return {
         "tables": [
             {
                 "title": titles[name],
-                "csv": reverse(url_name, args=[*args, name, "csv"]),
-                "xlsx": reverse(url_name, args=[*args, name, "xlsx"]),
+                "csv": reverse(url_name, args=[*args, name, "csv"]) + tail,
+                "xlsx": reverse(url_name, args=[*args, name, "xlsx"]) + tail,
             }
             for name in display.EXPORT_TABLES[kind]
         ],
-        "all": reverse(url_name, args=[*args, "all", "xlsx"]),
+        "all": reverse(url_name, args=[*args, "all", "xlsx"]) + tail,
     }
 
 
@@ -128,15 +135,20 @@ def project_dashboard(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
     project = project_or_404(request, project_uuid)
-    state = _project_state(request, project)
+    cycle = cycle_or_404(request, project)
+    state = _project_state(request, project, cycle)
     status_url = reverse("project_dashboard_status", args=[workspace_slug, project.uuid])
+    cycling = cycle_context(request, project, cycle)
     context = {
         **_page_context(state, kind="project", status_url=status_url),
+        **cycling,
         "project": project,
         "tab": "dashboard",
-        "exports": _export_links("project_dashboard_export", [workspace_slug, project.uuid]),
-        # The feedback loop of the current cycle, beside the numbers it comes from.
-        "lessons": lesson_list(project=project, cycle=current_cycle(project=project))[:10],
+        "exports": _export_links(
+            "project_dashboard_export", [workspace_slug, project.uuid], cycling["cycle_query"]
+        ),
+        # The feedback loop of the cycle shown, beside the numbers it comes from.
+        "lessons": lesson_list(project=project, cycle=cycle)[:10],
     }
     return render_page(request, "evaluation/dashboard.html", context)
 
@@ -146,8 +158,11 @@ def project_dashboard_status(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
     project = project_or_404(request, project_uuid)
+    cycle = cycle_or_404(request, project)
     status_url = reverse("project_dashboard_status", args=[workspace_slug, project.uuid])
-    return _status_answer(request, _project_state(request, project), {"status_url": status_url})
+    cycling = cycle_context(request, project, cycle)
+    context = {"status_url": status_url, **cycling}
+    return _status_answer(request, _project_state(request, project, cycle), context)
 
 
 # --- The workspace's dashboard ---------------------------------------------------------------
@@ -174,17 +189,25 @@ def workspace_dashboard_status(request: WorkspaceRequest, workspace_slug: str) -
 # --- Exports -----------------------------------------------------------------------------------
 
 
-def _latest_data(project: Project) -> dict[str, Any]:
+def _latest_data(project: Project, cycle: Cycle) -> dict[str, Any]:
     """The numbers on screen; before the first snapshot, computed directly (a read)."""
-    snapshot = selectors.snapshot_latest_done(project=project)
-    return snapshot.data if snapshot else dashboard.compute_project(project)
+    snapshot = selectors.snapshot_latest_done(project=project, cycle=cycle)
+    return snapshot.data if snapshot else dashboard.compute_project(project, cycle=cycle)
 
 
 def _export(
-    request: WorkspaceRequest, data: dict[str, Any], *, kind: str, table: str, fmt: str, name: str
+    request: WorkspaceRequest,
+    data: dict[str, Any],
+    *,
+    kind: str,
+    table: str,
+    fmt: str,
+    name: str,
+    cycle: Cycle | None = None,
 ) -> HttpResponse:
     """One table as CSV or XLSX, or every table as one workbook (``all``, XLSX only); headers
-    and labels in ``?lang=fr|en`` or the reader's language."""
+    and labels in ``?lang=fr|en`` or the reader's language. The file's name and a column of
+    every table say the cycle: ``cycle``'s, or each project's current one (the workspace's)."""
     names = display.EXPORT_TABLES[kind]
     if fmt not in {"csv", "xlsx"} or (table not in names and (table, fmt) != ("all", "xlsx")):
         raise Http404
@@ -194,19 +217,20 @@ def _export(
         ref = display.reference()
         titles = display.table_titles()
         if fmt == "csv":
-            headers, rows = display.export_table(table, data, ref)
+            headers, rows = display.export_table(table, data, ref, kind=kind)
             content = csv_bytes(headers, rows, language=language)
             content_type = "text/csv; charset=utf-8"
         else:
             sheets = []
             for sheet in names if table == "all" else [table]:
-                headers, rows = display.export_table(sheet, data, ref)
+                headers, rows = display.export_table(sheet, data, ref, kind=kind)
                 widths = [36] + [max(10, len(h) + 2) for h in headers[1:]]
                 sheets.append((titles[sheet], headers, rows, widths))
             content = xlsx_bytes(sheets)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         what = titles[table] if table in titles else _("all tables")
-        filename = slugify(" ".join([name, _("dashboard"), what]))
+        which = _("cycle %(number)s") % {"number": cycle.number} if cycle else _("current cycles")
+        filename = slugify(" ".join([name, _("dashboard"), which, what]))
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
@@ -217,8 +241,10 @@ def project_dashboard_export(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any, table: str, fmt: str
 ) -> HttpResponse:
     project = project_or_404(request, project_uuid)
+    cycle = cycle_or_404(request, project)
+    data = _latest_data(project, cycle)
     return _export(
-        request, _latest_data(project), kind="project", table=table, fmt=fmt, name=project.name
+        request, data, kind="project", table=table, fmt=fmt, name=project.name, cycle=cycle
     )
 
 
@@ -228,10 +254,15 @@ def workspace_dashboard_export(
 ) -> HttpResponse:
     if _is_partner(request):
         projects = _shared_projects(request)
-        latest = selectors.snapshots_latest_done(project_ids=[p.pk for p in projects])
+        current = cycles_current_of(project_ids=[p.pk for p in projects])
+        latest = selectors.snapshots_latest_done(cycle_ids=[c.pk for c in current.values()])
         done = {s.project_id: s for s in latest}
         items = [
-            (p, done.get(p.pk) or DashboardSnapshot(data=dashboard.compute_project(p)))
+            (
+                p,
+                done.get(p.pk)
+                or DashboardSnapshot(data=dashboard.compute_project(p, cycle=current[p.pk])),
+            )
             for p in projects
         ]
         data = selectors.combine_projects(items)

@@ -32,6 +32,7 @@ from core.http import WorkspaceRequest
 from core.permissions import member_can, require_action
 from evaluation import imports, selectors, services
 from evaluation.forms import IndicatorForm, MeasurementForm, MeasurementImportForm
+from evaluation.indicator_chart import indicator_chart
 from evaluation.models import Indicator
 from evaluation.templatetags.evaluation import period_label
 from territories.models import Project
@@ -140,12 +141,14 @@ def indicator_detail(
 
 
 def _detail_context(indicator: Indicator, form: MeasurementForm) -> dict[str, Any]:
+    measurements = list(selectors.measurement_list(indicator=indicator))
     return {
         "project": indicator.project,
         "tab": "indicators",
         "indicator": indicator,
         "actions": indicator.actions.select_related("objective__stage").order_by("title"),
-        "measurements": list(selectors.measurement_list(indicator=indicator)),
+        "measurements": measurements,
+        "chart": indicator_chart(indicator=indicator, measurements=measurements),
         "changes": list(selectors.measurement_change_list(indicator=indicator)[:HISTORY_SIZE]),
         "form": form,
     }

@@ -156,6 +156,8 @@ class ScopedModelForm(forms.ModelForm):
             field.queryset = queryset
             if queryset.model is Membership:
                 field.label_from_instance = _member_label  # type: ignore[assignment,method-assign]
+            elif hasattr(queryset.model, "choice_label"):  # plan items: named with their cycle
+                field.label_from_instance = queryset.model.choice_label  # type: ignore[method-assign]
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

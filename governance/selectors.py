@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Membership, Workspace
 from core.roles import Role
@@ -51,6 +52,8 @@ from governance.models import (
     StepProgress,
     StepStatus,
 )
+from mix.selectors import plan_actions
+from territories import selectors as territories_selectors
 from territories.models import Cycle, Project
 from territories.selectors import visible_projects
 
@@ -253,6 +256,61 @@ def decision_get(*, membership: Membership, uuid: Any) -> Decision | None:
     )
 
 
+@dataclass(frozen=True)
+class Milestone:
+    """A dated event of a project drawn on the plan's timeline."""
+
+    kind: str  # "meeting", "decision", "cycle_start" or "cycle_close"
+    on: dt.date
+    title: str
+    uuid: Any = None  # the meeting to link to (a decision links to its meeting)
+    number: int | None = None  # the cycle, for the cycle's own dates
+
+    @property
+    def label(self) -> str:
+        return str(MILESTONE_LABELS[self.kind])
+
+
+MILESTONE_LABELS = {
+    "meeting": _("Meeting"),
+    "decision": _("Decision due"),
+    "cycle_start": _("Cycle starts"),
+    "cycle_close": _("Cycle closed"),
+}
+
+
+def timeline_milestones(
+    *, project: Project, cycle: Cycle, start: dt.date, end: dt.date
+) -> list[Milestone]:
+    """The project's meetings, its decisions' due dates and ``cycle``'s start and close dates
+    from ``start`` (included) to ``end`` (excluded), by date. Two queries, whatever the count."""
+    milestones = [
+        Milestone(
+            kind="meeting",
+            on=meeting.held_on,
+            title=f"{meeting.body.name}: {meeting.title}" if meeting.title else meeting.body.name,
+            uuid=meeting.uuid,
+        )
+        for meeting in Meeting.objects.filter(
+            body__project=project, held_on__gte=start, held_on__lt=end
+        ).select_related("body")
+    ]
+    milestones += [
+        Milestone(
+            kind="decision", on=decision.due_date, title=str(decision), uuid=decision.meeting.uuid
+        )
+        for decision in Decision.objects.filter(
+            project=project, due_date__gte=start, due_date__lt=end
+        ).select_related("meeting")
+        if decision.due_date is not None
+    ]
+    for kind, on in (("cycle_start", cycle.started_on), ("cycle_close", cycle.closed_on)):
+        if on is not None and start <= on < end:
+            milestones.append(Milestone(kind=kind, on=on, title=str(cycle), number=cycle.number))
+    order = list(MILESTONE_LABELS)
+    return sorted(milestones, key=lambda m: (m.on, order.index(m.kind), m.title))
+
+
 # --- The method tracker --------------------------------------------------------------------------
 
 
@@ -409,13 +467,7 @@ def maturity_comparison(*, cycle: Cycle) -> MaturityComparison:
 
 def cycle_get(*, project: Project, number: Any) -> Cycle | None:
     """A cycle of ``project`` by its number; the current one when ``number`` is empty."""
-    if not number:
-        cycles = Cycle.objects.filter(project=project).order_by("-number")
-        return cycles.filter(status="open").first() or cycles.first()
-    try:
-        return Cycle.objects.filter(project=project, number=int(number)).first()
-    except (TypeError, ValueError):
-        return None
+    return territories_selectors.cycle_get(project=project, number=number)
 
 
 def cycle_list(*, project: Project) -> QuerySet[Cycle]:
@@ -449,8 +501,8 @@ def contribution_totals(*, cycle: Cycle) -> dict[str, Any]:
         days=Coalesce(Sum("days"), Value(Decimal(0))),
         partners=Count("id"),
     )
-    # The actions live in ``mix`` (a higher layer): reached through the project's related name.
-    planned = cycle.project.actions.filter(objective__cycle=cycle).aggregate(
+    # The plan of the cycle, read as every plan view reads it.
+    planned = plan_actions(project=cycle.project, cycle=cycle).aggregate(
         planned=Coalesce(Sum("budget_planned"), Value(Decimal(0)))
     )["planned"]
     totals["planned"] = planned

@@ -191,8 +191,12 @@ def _decision_form(
         initial=initial_from(decision, fields) if decision else {},
         choices={
             "owner": selectors.member_choices(workspace=request.workspace),
-            "objectives": project.objectives.order_by("title", "id"),
-            "actions": project.actions.order_by("title", "id"),
+            "objectives": project.objectives.select_related("stage", "cycle").order_by(
+                "-cycle__number", "title", "id"
+            ),
+            "actions": project.actions.select_related(
+                "objective__stage", "objective__cycle"
+            ).order_by("-objective__cycle__number", "title", "id"),
         },
     )
     return item_form_page(

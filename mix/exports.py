@@ -19,6 +19,7 @@ def columns() -> list[tuple[str, Any]]:
         (_("Title"), lambda a: a.title),
         (_("TRACER stage"), lambda a: a.objective.stage.label),
         (_("Objective"), lambda a: a.objective.title),
+        (_("Cycle"), lambda a: a.objective.cycle.number),
         (_("Mix family"), lambda a: a.family.label),
         (_("Status"), lambda a: a.get_status_display()),
         (_("Priority"), lambda a: a.get_priority_display()),
@@ -93,5 +94,5 @@ def to_csv(actions: Iterable[Action], *, language: str) -> bytes:
 def to_xlsx(actions: Iterable[Action], *, language: str) -> bytes:
     with override(language):
         headers, rows = _rows(actions)
-        widths = [40, 16, 30, 24, 12, 10, 30, 24, 30, 12, 12, 14, 12, 50, 18]
+        widths = [40, 16, 30, 8, 24, 12, 10, 30, 24, 30, 12, 12, 14, 12, 50, 18]
         return xlsx_bytes([(_("Actions"), headers, rows, widths)])

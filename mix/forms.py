@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Membership, Workspace
 from governance.models import PartnerOrganisation
 from mix.models import Action, ActionStatus, MixFamily
-from territories.models import Audience, Project
+from territories.models import Audience, Cycle, Project
 from tracer.models import Objective, Priority, TracerStage
 from tracer.reference_data import PLAN_LIBRARY
+from tracer.selectors import plan_objectives
 
 
 def _members(workspace: Workspace) -> Any:
@@ -111,10 +112,13 @@ class ActionCreateForm(forms.Form):
         label=_("Spent (€)"), min_value=0, max_digits=12, decimal_places=2, initial=0
     )
 
-    def __init__(self, *args: Any, workspace: Workspace, project: Project, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, workspace: Workspace, project: Project, cycle: Cycle, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Only the objectives of the cycle the action goes into (the open one) can be chosen.
         objectives = (
-            Objective.objects.filter(project=project)
+            plan_objectives(project=project, cycle=cycle)
             .select_related("stage")
             .order_by("stage__position", "priority", "id")
         )
@@ -226,3 +230,18 @@ class CommentForm(forms.Form):
         error_messages={"required": _("Write something first.")},
     )
     parent = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class IrrelevantCellForm(forms.Form):
+    """Why a cell of the TRACER x mix matrix is not relevant for this project."""
+
+    reason = forms.CharField(
+        label=_("Why is this cell not relevant for this project?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}),
+        error_messages={
+            "required": _(
+                "Say why this cell is not relevant for this project: the reason is required."
+            )
+        },
+    )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
 from core.reference import ReferenceItem
 from core.tenancy import WorkspaceOwned
 from governance.models import PartnerOrganisation
-from territories.models import Audience, Project
-from tracer.models import Objective, PlanItem, Priority
+from territories.models import Audience, Cycle, Project
+from tracer.models import Objective, PlanItem, Priority, TracerStage
 
 
 class MixFamily(ReferenceItem):
@@ -66,6 +67,11 @@ class Action(PlanItem):
         _("planned budget (€)"), max_digits=12, decimal_places=2, default=0
     )
     budget_spent = models.DecimalField(_("spent (€)"), max_digits=12, decimal_places=2, default=0)
+
+    def choice_label(self) -> str:
+        """How pickers that span cycles name it (select ``objective__stage`` and
+        ``objective__cycle`` with it)."""
+        return f"{self.objective.stage.letter} · {self.title} · {self.objective.cycle}"
 
     class Meta(PlanItem.Meta):
         verbose_name = _("action")
@@ -145,3 +151,39 @@ class Comment(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class IrrelevantCell(WorkspaceOwned):
+    """A cell of the TRACER x mix matrix marked "not relevant for this project" in one cycle,
+    with the reason: the matrix then shows it apart from the real gaps. A closing cycle copies
+    its marks into the next one (they are decisions about the project, not unfinished work)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="irrelevant_cells")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="irrelevant_cells")
+    stage = models.ForeignKey(
+        TracerStage, verbose_name=_("TRACER stage"), on_delete=models.PROTECT, related_name="+"
+    )
+    family = models.ForeignKey(
+        MixFamily, verbose_name=_("mix family"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    marked_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cell marked not relevant")
+        verbose_name_plural = _("cells marked not relevant")
+        base_manager_name = "unscoped_objects"
+        ordering = ["cycle_id", "stage__position", "family__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "stage", "family"], name="irrelevant_cell_unique"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="irrelevant_cell_reason_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} \N{MULTIPLICATION SIGN} {self.family}"

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from core.models import Membership
 from core.roles import Role, can
 from governance.models import PartnerOrganisation
-from mix.models import Action, ActionStatus, Comment, MixFamily
-from territories.models import Audience, Project
+from mix.models import Action, ActionStatus, Comment, IrrelevantCell, MixFamily
+from territories.models import Audience, Cycle, Project
 from territories.selectors import visible_projects
-from tracer.models import Objective, TracerStage
+from tracer import coediting
+from tracer.models import Objective, PlanChange, TracerStage
 from tracer.reference_data import PLAN_LIBRARY
+from tracer.selectors import plan_objectives
 
 SORTS = {
     "title": ("title", "id"),
@@ -31,6 +35,13 @@ SORTS = {
     "-budget": ("-budget_planned", "-id"),
     "updated": ("-updated_at", "-id"),
 }
+
+
+def plan_change_rows(changes: Any) -> list[PlanChange]:
+    """Plan changes (a page of the activity, an item's history) ready to read in the viewer's
+    language: each gets ``field_name``, ``old_display`` and ``new_display``; the partners,
+    members, objectives and reference data they name are read in one query per kind."""
+    return coediting.describe(changes, models_by_type={"objective": Objective, "action": Action})
 
 
 def family_list() -> list[MixFamily]:
@@ -56,16 +67,23 @@ def can_edit_action(
     return any(c.pk in org_ids for c in action.contributors.all())
 
 
+def plan_actions(*, project: Project, cycle: Cycle) -> QuerySet[Action]:
+    """The actions of the plan of ``project`` in ``cycle`` (an action is in its objective's
+    cycle): every plan view, export and figure reads the plan's actions through this."""
+    return Action.objects.filter(project=project, objective__cycle=cycle)
+
+
 def action_list(
     *,
     project: Project,
+    cycle: Cycle,
     filters: dict[str, Any] | None = None,
     sort: str = "stage",
     membership: Membership | None = None,
     full: bool = False,
 ) -> QuerySet[Action]:
     filters = filters or {}
-    qs = Action.objects.filter(project=project)
+    qs = plan_actions(project=project, cycle=cycle)
     if filters.get("stage"):
         qs = qs.filter(objective__stage=filters["stage"])
     if filters.get("family"):
@@ -101,6 +119,7 @@ def with_details(
     qs = qs.select_related("objective__stage", "family", "lead_partner", "updated_by")
     lookups: list[Prefetch[Any]] = []
     if full:
+        qs = qs.select_related("objective__cycle")
         lookups.append(Prefetch("audiences"))
     if full or (membership is not None and membership.role == Role.PARTNER):
         lookups.append(Prefetch("contributors"))
@@ -124,24 +143,86 @@ class Cell:
     family: MixFamily
     count: int
     budget: Decimal
+    mark: IrrelevantCell | None = None  # marked "not relevant for this project" in the cycle
+
+    @property
+    def is_covered(self) -> bool:
+        return self.count > 0
+
+    @property
+    def is_irrelevant(self) -> bool:
+        """Marked not relevant and without actions (with actions, the mark is only a note)."""
+        return self.count == 0 and self.mark is not None
 
     @property
     def is_gap(self) -> bool:
-        return self.count == 0
+        """A real gap: no action, and nobody said the cell is not relevant."""
+        return self.count == 0 and self.mark is None
+
+    @property
+    def dom_id(self) -> str:
+        return f"cell-{self.stage.code}-{self.family.code}".replace(".", "-")
 
 
-def matrix(*, project: Project) -> list[tuple[TracerStage, list[Cell]]]:
-    """6 stages x 12 families: the number of actions and their planned budget per cell."""
+class Matrix(list[tuple[TracerStage, list[Cell]]]):
+    """The rows of the matrix, with the header's counts."""
+
+    def _cells(self) -> list[Cell]:
+        return [cell for _, cells in self for cell in cells]
+
+    @property
+    def total(self) -> int:
+        return len(self._cells())
+
+    @property
+    def covered(self) -> int:
+        return sum(cell.is_covered for cell in self._cells())
+
+    @property
+    def gaps(self) -> int:
+        return sum(cell.is_gap for cell in self._cells())
+
+    @property
+    def irrelevant(self) -> int:
+        return sum(cell.is_irrelevant for cell in self._cells())
+
+    def cell(self, stage: TracerStage, family: MixFamily) -> Cell:
+        return next(c for c in self._cells() if c.stage.pk == stage.pk and c.family.pk == family.pk)
+
+
+def irrelevant_cell_list(*, project: Project, cycle: Cycle) -> QuerySet[IrrelevantCell]:
+    """The cells of ``project``'s matrix marked not relevant in ``cycle``."""
+    return IrrelevantCell.objects.filter(project=project, cycle=cycle).select_related(
+        "stage", "family", "marked_by"
+    )
+
+
+def irrelevant_cell_get(
+    *, project: Project, cycle: Cycle, stage: TracerStage, family: MixFamily
+) -> IrrelevantCell | None:
+    return (
+        irrelevant_cell_list(project=project, cycle=cycle)
+        .filter(stage=stage, family=family)
+        .first()
+    )
+
+
+def matrix(*, project: Project, cycle: Cycle) -> Matrix:
+    """6 stages x 12 families: the number of actions and their planned budget per cell, and the
+    cells marked not relevant. Four queries, whatever the number of actions and marks."""
     rows = (
-        Action.objects.filter(project=project)
+        plan_actions(project=project, cycle=cycle)
         .exclude(status=ActionStatus.DROPPED)
         .values("objective__stage_id", "family_id")
         .annotate(count=Count("id"), budget=Sum("budget_planned"))
         .order_by()
     )
     cells = {(r["objective__stage_id"], r["family_id"]): r for r in rows}
+    marks = {
+        (m.stage_id, m.family_id): m for m in irrelevant_cell_list(project=project, cycle=cycle)
+    }
     families = family_list()
-    result = []
+    result = Matrix()
     for stage in TracerStage.objects.order_by("position"):
         line = []
         for family in families:
@@ -152,15 +233,16 @@ def matrix(*, project: Project) -> list[tuple[TracerStage, list[Cell]]]:
                     family,
                     r["count"] if r else 0,
                     (r["budget"] or Decimal(0)) if r else Decimal(0),
+                    marks.get((stage.pk, family.pk)),
                 )
             )
         result.append((stage, line))
     return result
 
 
-def counters(*, project: Project) -> dict[str, Any]:
-    """Plan totals, one query for actions and one for objectives."""
-    totals = Action.objects.filter(project=project).aggregate(
+def counters(*, project: Project, cycle: Cycle) -> dict[str, Any]:
+    """Plan totals of one cycle, one query for actions and one for objectives."""
+    totals = plan_actions(project=project, cycle=cycle).aggregate(
         actions=Count("id"),
         planned=Sum("budget_planned"),
         spent=Sum("budget_spent"),
@@ -168,7 +250,7 @@ def counters(*, project: Project) -> dict[str, Any]:
     )
     return {
         "actions": totals["actions"],
-        "objectives": Objective.objects.filter(project=project).count(),
+        "objectives": plan_objectives(project=project, cycle=cycle).count(),
         "planned": totals["planned"] or Decimal(0),
         "spent": totals["spent"] or Decimal(0),
         "by_status": [
@@ -183,27 +265,74 @@ class Bar:
     offset: float  # percent of the timeline width
     width: float
 
+    @property
+    def end(self) -> dt.date | None:
+        return self.action.end_date or self.action.start_date
 
-def timeline(*, project: Project, membership: Membership | None = None) -> dict[str, Any]:
-    """Gantt-like bars of dated actions, grouped by TRACER stage."""
+
+@dataclass
+class Marker:
+    """A dated point on the timeline (a milestone, today) and where it falls."""
+
+    on: dt.date
+    offset: float  # percent of the timeline width
+    milestone: Any = None  # what a milestone source returned: .kind, .on, .label, .title
+
+
+# The timeline's milestones (meetings, decisions due, the cycle's dates) are read by higher
+# apps (governance), which register their source here from their AppConfig.ready(): mix imports
+# none of them. A source is called as ``source(project=, cycle=, start=, end=)`` and returns
+# objects with an ``on`` date, from ``start`` (included) to ``end`` (excluded), in a constant
+# number of queries.
+MilestoneSource = Callable[..., Iterable[Any]]
+MILESTONE_SOURCES: list[MilestoneSource] = []
+
+
+def register_milestone_source(source: MilestoneSource) -> None:
+    if source not in MILESTONE_SOURCES:
+        MILESTONE_SOURCES.append(source)
+
+
+def timeline_milestones(
+    *, project: Project, cycle: Cycle, start: dt.date, end: dt.date
+) -> list[Any]:
+    """Every registered source's milestones of the range, by date (stable within a day)."""
+    found = [
+        milestone
+        for source in MILESTONE_SOURCES
+        for milestone in source(project=project, cycle=cycle, start=start, end=end)
+    ]
+    return sorted(found, key=lambda m: m.on)
+
+
+def timeline(
+    *, project: Project, cycle: Cycle, membership: Membership | None = None
+) -> dict[str, Any]:
+    """Gantt-like bars of the cycle's dated actions, grouped by TRACER stage, with today's line
+    and the milestones (meetings, decisions due, the cycle's dates) that fall in their range."""
+    plan = plan_actions(project=project, cycle=cycle)
     actions = list(
-        with_details(
-            Action.objects.filter(project=project, start_date__isnull=False), membership=membership
-        ).order_by("objective__stage__position", "start_date", "id")
+        with_details(plan.filter(start_date__isnull=False), membership=membership).order_by(
+            "objective__stage__position", "start_date", "id"
+        )
     )
-    undated = Action.objects.filter(project=project, start_date__isnull=True).count()
+    undated = plan.filter(start_date__isnull=True).count()
     if not actions:
-        return {"groups": [], "undated": undated, "months": []}
+        return {"groups": [], "undated": undated, "months": [], "milestones": [], "today": None}
     start = min(a.start_date for a in actions if a.start_date)
     end = max((a.end_date or a.start_date) for a in actions if a.start_date)
     start = start.replace(day=1)
     end = (end.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     span = max((end - start).days, 1)
+
+    def at(day: dt.date) -> float:
+        return 100 * (day - start).days / span
+
     months = []
     month = start
     while month < end:
         nxt = (month + dt.timedelta(days=32)).replace(day=1)
-        months.append((month, 100 * (month - start).days / span, 100 * (nxt - month).days / span))
+        months.append((month, at(month), 100 * (nxt - month).days / span))
         month = nxt
     groups: dict[int, tuple[TracerStage, list[Bar]]] = {}
     for action in actions:
@@ -211,12 +340,22 @@ def timeline(*, project: Project, membership: Membership | None = None) -> dict[
         last = action.end_date or action.start_date
         bar = Bar(
             action,
-            offset=100 * (action.start_date - start).days / span,
+            offset=at(action.start_date),
             width=max(100 * ((last - action.start_date).days + 1) / span, 0.8),
         )
         stage = action.objective.stage
         groups.setdefault(stage.pk, (stage, []))[1].append(bar)
-    return {"groups": list(groups.values()), "undated": undated, "months": months}
+    today = timezone.localdate()
+    return {
+        "groups": list(groups.values()),
+        "undated": undated,
+        "months": months,
+        "milestones": [
+            Marker(m.on, at(m.on), m)
+            for m in timeline_milestones(project=project, cycle=cycle, start=start, end=end)
+        ],
+        "today": Marker(today, at(today)) if start <= today < end else None,
+    }
 
 
 @dataclass
@@ -231,13 +370,13 @@ class LibraryEntry:
     in_plan: bool  # an objective of the project already has this title (in either language)
 
 
-def plan_library(*, project: Project, language: str) -> list[LibraryEntry]:
+def plan_library(*, project: Project, cycle: Cycle, language: str) -> list[LibraryEntry]:
     """The library of example objectives and actions, in stage order, in ``language``."""
     fr = language.startswith("fr")
     stages = {s.code: s for s in TracerStage.objects.all()}
     families = {f.code: f for f in MixFamily.objects.all()}
     audiences = {a.code: a for a in Audience.objects.all()}
-    titles = set(Objective.objects.filter(project=project).values_list("title", flat=True))
+    titles = set(plan_objectives(project=project, cycle=cycle).values_list("title", flat=True))
     entries = [
         LibraryEntry(
             stage=stages[stage_code],

@@ -8,15 +8,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Membership, User, Workspace
 from core.tenancy import assert_same_workspace
 from governance.models import PartnerOrganisation
-from mix.models import Action, ActionStatus, MixFamily
+from mix.models import Action, ActionStatus, IrrelevantCell, MixFamily
 from mix.selectors import can_edit_action
+from territories.models import Cycle, Project
+from territories.services import assert_cycle_open
 from tracer import coediting
-from tracer.models import ChangeKind, Objective
+from tracer.models import ChangeKind, Objective, TracerStage
 
 ACTION_FIELDS = (
     "title",
@@ -101,6 +104,10 @@ def _check_action_change(*, membership: Membership, action: Action, values: dict
     objective = values.get("objective")
     if objective is not None and objective.project_id != action.project_id:
         raise ValidationError({"objective": _("Choose an objective of the same project.")})
+    if objective is not None and objective.cycle_id != action.objective.cycle_id:
+        raise ValidationError(
+            {"objective": _("Choose an objective of the same cycle: an action stays in its cycle.")}
+        )
 
 
 def action_save_field(
@@ -203,3 +210,100 @@ def plan_library_import(
     if not created:
         raise ValidationError(_("Choose at least one TRACER stage to import."))
     return created
+
+
+# --- Matrix cells marked "not relevant for this project" ------------------------------------------
+
+REASON_MAX_LENGTH = IrrelevantCell._meta.get_field("reason").max_length or 300
+
+
+def _open_cycle_of(*, workspace: Workspace, project: Project, cycle: Cycle) -> Cycle:
+    """``cycle`` locked (a cycle closing at the same moment waits, or makes this wait) and open."""
+    assert_same_workspace(workspace, project, cycle)
+    if cycle.project_id != project.pk:
+        raise ValidationError(_("Choose a cycle of this project."))
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    assert_cycle_open(locked)
+    return locked
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Say why this cell is not relevant for this project: the reason is required."
+                )
+            }
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("Keep the reason to %(max)s characters at most.")
+                % {"max": REASON_MAX_LENGTH}
+            }
+        )
+    return reason
+
+
+@transaction.atomic
+def irrelevant_cell_mark(
+    *,
+    actor: User,
+    workspace: Workspace,
+    project: Project,
+    cycle: Cycle,
+    stage: TracerStage,
+    family: MixFamily,
+    reason: str,
+) -> IrrelevantCell:
+    """Mark a matrix cell "not relevant for this project" in ``cycle``, or change its reason.
+    Refused on a closed cycle (409); a reason is required. Co-editors see it at their next poll."""
+    reason = _clean_reason(reason)
+    locked = _open_cycle_of(workspace=workspace, project=project, cycle=cycle)
+    cell = IrrelevantCell.objects.filter(cycle=locked, stage=stage, family=family).first()
+    if cell is None:
+        cell = IrrelevantCell(
+            workspace=workspace, project=project, cycle=locked, stage=stage, family=family
+        )
+    elif cell.reason == reason:
+        return cell
+    cell.reason = reason
+    cell.marked_by = actor
+    cell.marked_at = timezone.now()
+    cell.save()
+    coediting.bump_revision(project)
+    return cell
+
+
+@transaction.atomic
+def irrelevant_cell_unmark(*, actor: User, workspace: Workspace, cell: IrrelevantCell) -> None:
+    """The cell counts as a gap again (if it has no action). Refused on a closed cycle (409)."""
+    assert_same_workspace(workspace, cell)
+    _open_cycle_of(workspace=workspace, project=cell.project, cycle=cell.cycle)
+    cell.delete()
+    coediting.bump_revision(cell.project)
+
+
+def irrelevant_cells_carry_over(
+    *, workspace: Workspace, cycle: Cycle, following: Cycle
+) -> list[IrrelevantCell]:
+    """Copy every mark of ``cycle`` into ``following`` (the cycle review calls this inside its
+    transaction, ``cycle`` locked). Each copy keeps its reason, author and date."""
+    assert_same_workspace(workspace, cycle, following)
+    marks = list(IrrelevantCell.objects.filter(cycle=cycle).order_by("id"))
+    return IrrelevantCell.objects.bulk_create(
+        IrrelevantCell(
+            workspace=workspace,
+            project_id=mark.project_id,
+            cycle=following,
+            stage_id=mark.stage_id,
+            family_id=mark.family_id,
+            reason=mark.reason,
+            carried_from=mark,
+            marked_by_id=mark.marked_by_id,
+            marked_at=mark.marked_at,
+        )
+        for mark in marks
+    )

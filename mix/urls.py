@@ -12,6 +12,11 @@ urlpatterns = [
         name="plan_export",
     ),
     path("projects/<uuid:project_uuid>/plan/matrix/", views.plan_matrix, name="plan_matrix"),
+    path(
+        "projects/<uuid:project_uuid>/plan/matrix/cell/",
+        views.plan_matrix_cell,
+        name="plan_matrix_cell",
+    ),
     path("projects/<uuid:project_uuid>/plan/timeline/", views.plan_timeline, name="plan_timeline"),
     path("projects/<uuid:project_uuid>/plan/changes/", views.plan_changes, name="plan_changes"),
     path("projects/<uuid:project_uuid>/plan/activity/", views.plan_activity, name="plan_activity"),

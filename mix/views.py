@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.context_processors import permissions_for
+from core.errors import Refused
 from core.htmx import handle_form, redirect_after_success, render_page
 from core.http import WorkspaceRequest
 from core.models import Membership
@@ -23,11 +29,18 @@ from core.permissions import member_can, require_action
 from core.roles import Role
 from governance.models import PartnerOrganisation
 from mix import exports, selectors, services
-from mix.forms import ActionCreateForm, ActionFilterForm, ObjectiveCreateForm
-from mix.models import Action
+from mix.forms import (
+    ActionCreateForm,
+    ActionFilterForm,
+    IrrelevantCellForm,
+    ObjectiveCreateForm,
+)
+from mix.models import Action, MixFamily
 from mix.views_comments import comments_context
-from territories.models import Project
-from territories.views import project_or_404
+from territories import selectors as territories_selectors
+from territories import services as territories_services
+from territories.models import Cycle, CycleStatus, Project
+from territories.views import cycle_or_404, project_or_404
 from tracer import coediting
 from tracer import selectors as tracer_selectors
 from tracer import services as tracer_services
@@ -62,14 +75,59 @@ def _poller(
     }
 
 
+# The plan writes a closed cycle refuses: its pages draw no control for them.
+CLOSED_CYCLE_DENIED = frozenset(
+    {
+        "objective.create",
+        "objective.update",
+        "objective.delete",
+        "action.create",
+        "action.update",
+        "action.delete",
+        "template.import",
+        "matrix.mark",
+    }
+)
+
+
+def cycle_context(request: WorkspaceRequest, project: Project, cycle: Cycle) -> dict[str, Any]:
+    """The cycle a plan page shows, the switcher's cycles, and whether the page is read-only.
+    On a closed cycle the page's ``can`` refuses every plan write, so no editor is drawn."""
+    cycles = list(territories_selectors.cycle_list(project=project).order_by("number"))
+    current = territories_selectors.cycle_current(project=project)
+    closed = cycle.status == CycleStatus.CLOSED
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "cycles": cycles,
+        "read_only": closed,
+        # Links between plan pages keep a cycle other than the current one.
+        "cycle_query": "" if cycle.pk == current.pk else f"cycle={cycle.number}",
+    }
+    if closed:
+        context["can"] = permissions_for(request.membership).without(CLOSED_CYCLE_DENIED)
+        context["successor"] = next((c for c in cycles if c.number > cycle.number), None)
+    return context
+
+
 def _plan_context(
-    request: WorkspaceRequest, project: Project, view: str, *, fragment: bool = False
+    request: WorkspaceRequest,
+    project: Project,
+    view: str,
+    *,
+    cycle: Cycle,
+    fragment: bool = False,
 ) -> dict[str, Any]:
     """What every plan page needs; a fragment (an HTMX results update) skips the page chrome."""
-    context: dict[str, Any] = {"project": project, "view": view, "org_ids": _org_ids(request)}
+    context: dict[str, Any] = {
+        "project": project,
+        "view": view,
+        "org_ids": _org_ids(request),
+        **cycle_context(request, project, cycle),
+    }
     if not fragment:
-        context["counters"] = selectors.counters(project=project)
-        context["poller"] = _poller(request, project)
+        context["counters"] = selectors.counters(project=project, cycle=cycle)
+        if not context["read_only"]:  # a closed cycle never changes: nothing to poll
+            context["poller"] = _poller(request, project)
     return context
 
 
@@ -84,10 +142,11 @@ def _org_ids(request: WorkspaceRequest) -> set[int]:
 def plan_board(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     """Objectives and their actions in six columns, one per TRACER stage."""
     project = project_or_404(request, project_uuid)
-    objectives = list(tracer_selectors.objective_list(project=project))
+    cycle = cycle_or_404(request, project)
+    objectives = list(tracer_selectors.objective_list(project=project, cycle=cycle))
     actions: dict[int, list[Action]] = {}
     for action in selectors.with_details(
-        Action.objects.filter(project=project), membership=request.membership
+        selectors.plan_actions(project=project, cycle=cycle), membership=request.membership
     ).order_by("priority", "id"):
         actions.setdefault(action.objective_id, []).append(action)
     for objective in objectives:
@@ -96,7 +155,7 @@ def plan_board(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
         (stage, [o for o in objectives if o.stage_id == stage.pk])
         for stage in tracer_selectors.stage_list()
     ]
-    context = {**_plan_context(request, project, "board"), "columns": columns}
+    context = {**_plan_context(request, project, "board", cycle=cycle), "columns": columns}
     return render_page(request, "mix/plan_board.html", context)
 
 
@@ -104,11 +163,12 @@ def plan_board(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 def plan_table(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     """Every action in a filterable, sortable, paginated table."""
     project = project_or_404(request, project_uuid)
+    cycle = cycle_or_404(request, project)
     filters = ActionFilterForm(request.GET or None, workspace=request.workspace)
     data = filters.cleaned_data if filters.is_valid() else {}
     sort = request.GET.get("sort") or "stage"
     actions = selectors.action_list(
-        project=project, filters=data, sort=sort, membership=request.membership
+        project=project, cycle=cycle, filters=data, sort=sort, membership=request.membership
     )
     page = Paginator(actions, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -116,7 +176,7 @@ def plan_table(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
     sortless = params.copy()
     sortless.pop("sort", None)
     context = {
-        **_plan_context(request, project, "table", fragment=bool(request.htmx)),
+        **_plan_context(request, project, "table", cycle=cycle, fragment=bool(request.htmx)),
         "filters": filters,
         "page": page,
         "sort": sort,
@@ -146,14 +206,19 @@ def plan_export(
     project = project_or_404(request, project_uuid)
     if fmt not in {"csv", "xlsx"}:
         raise Http404
+    cycle = cycle_or_404(request, project)
     filters = ActionFilterForm(request.GET or None, workspace=request.workspace)
     data = filters.cleaned_data if filters.is_valid() else {}
     actions = selectors.action_list(
-        project=project, filters=data, sort=request.GET.get("sort") or "stage", full=True
+        project=project,
+        cycle=cycle,
+        filters=data,
+        sort=request.GET.get("sort") or "stage",
+        full=True,
     )
     asked = request.GET.get("lang", "")
     language = asked if asked in {"fr", "en"} else (request.LANGUAGE_CODE or "en")[:2]
-    name = f"{slugify(project.name) or 'plan'}-{_('actions')}"
+    name = f"{slugify(project.name) or 'plan'}-{_('cycle')}-{cycle.number}-{_('actions')}"
     if fmt == "csv":
         response = HttpResponse(
             exports.to_csv(actions, language=language), content_type="text/csv; charset=utf-8"
@@ -167,6 +232,12 @@ def plan_export(
     return response
 
 
+def _querystring_without_page(request: WorkspaceRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def _cell_from_filters(data: dict[str, Any]) -> dict[str, Any] | None:
     if data.get("stage") and data.get("family"):
         return {"stage": data["stage"], "family": data["family"]}
@@ -177,12 +248,117 @@ def _cell_from_filters(data: dict[str, Any]) -> dict[str, Any] | None:
 def plan_matrix(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     """The TRACER x mix matrix: actions and budget per cell, gaps marked."""
     project = project_or_404(request, project_uuid)
+    cycle = cycle_or_404(request, project)
     context = {
-        **_plan_context(request, project, "matrix"),
-        "matrix": selectors.matrix(project=project),
+        **_plan_context(request, project, "matrix", cycle=cycle),
+        "matrix": selectors.matrix(project=project, cycle=cycle),
         "families": selectors.family_list(),
     }
     return render_page(request, "mix/plan_matrix.html", context, partial="matrix")
+
+
+def _matrix_cell_context(
+    request: WorkspaceRequest, project: Project, cycle: Cycle
+) -> dict[str, Any]:
+    """The cell named by ``?stage=<code>&family=<code>``, 404 for codes that name none."""
+    stage = TracerStage.objects.filter(code=request.GET.get("stage") or "").first()
+    family = MixFamily.objects.filter(code=request.GET.get("family") or "").first()
+    if stage is None or family is None:
+        raise Http404
+    grid = selectors.matrix(project=project, cycle=cycle)
+    return {
+        "project": project,
+        "view": "matrix",
+        **cycle_context(request, project, cycle),
+        "matrix": grid,
+        "cell": grid.cell(stage, family),
+    }
+
+
+@require_action("matrix.mark")
+def plan_matrix_cell(
+    request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
+) -> HttpResponse:
+    """Mark a matrix cell "not relevant for this project" with a reason, change the reason, or
+    remove the mark. With HTMX the form opens in the cell and a save answers the cell and the
+    header's counts; without JS this is a page whose form goes back to the matrix."""
+    project = project_or_404(request, project_uuid)
+    cycle = cycle_or_404(request, project)
+    context = _matrix_cell_context(request, project, cycle)
+    cell: selectors.Cell = context["cell"]
+    fragment = bool(request.htmx)
+    if (
+        request.method == "GET"
+        and fragment
+        and (request.GET.get("display") or context["read_only"])
+    ):
+        # Cancel, or a page drawn before the cycle closed: the cell as it is, with no form.
+        return _vary(render(request, "mix/plan_matrix.html#cell", {**context, "focus": True}))
+    if request.method == "GET" and context["read_only"]:
+        territories_services.assert_cycle_open(cycle)  # 409: a closed cycle offers no form
+    form = IrrelevantCellForm(
+        request.POST if request.method == "POST" else None,
+        initial={"reason": cell.mark.reason if cell.mark else ""},
+        auto_id=f"{cell.dom_id}-%s",
+    )
+    context["form"] = form
+    status = 200
+    if request.method == "POST":
+        unmark = bool(request.POST.get("unmark"))
+        status = 422 if not unmark and not form.is_valid() else 200
+        try:
+            if status == 200 and unmark:
+                if cell.mark is not None:
+                    services.irrelevant_cell_unmark(
+                        actor=request.user, workspace=request.workspace, cell=cell.mark
+                    )
+            elif status == 200:
+                services.irrelevant_cell_mark(
+                    actor=request.user,
+                    workspace=request.workspace,
+                    project=project,
+                    cycle=cycle,
+                    stage=cell.stage,
+                    family=cell.family,
+                    reason=form.cleaned_data["reason"],
+                )
+        except ValidationError as error:
+            for messages_ in getattr(error, "message_dict", {}).values():
+                form.add_error("reason", messages_)
+            status = 422
+        except Refused as refusal:  # a closed cycle: the reason on the form, nothing lost
+            form.add_error(None, refusal.message)
+            status = refusal.status
+        if status == 200:
+            if not fragment:
+                messages.success(
+                    request,
+                    _("The mark is removed.")
+                    if unmark
+                    else _("The cell is marked not relevant for this project."),
+                )
+                return redirect_after_success(
+                    request,
+                    reverse("plan_matrix", args=[workspace_slug, project.uuid])
+                    + f"?cycle={cycle.number}#{cell.dom_id}",
+                )
+            grid = selectors.matrix(project=project, cycle=cycle)
+            saved = {**context, "matrix": grid, "cell": grid.cell(cell.stage, cell.family)}
+            return _vary(
+                render(
+                    request,
+                    "mix/plan_matrix.html#cell_saved",
+                    {**saved, "focus": True, "form": None},
+                )
+            )
+    if fragment:
+        return _vary(render(request, "mix/plan_matrix.html#cell", context, status=status))
+    return render_page(request, "mix/matrix_cell.html", context, status=status)
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_action("plan.view")
@@ -190,9 +366,10 @@ def plan_timeline(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
     project = project_or_404(request, project_uuid)
+    cycle = cycle_or_404(request, project)
     context = {
-        **_plan_context(request, project, "timeline"),
-        **selectors.timeline(project=project, membership=request.membership),
+        **_plan_context(request, project, "timeline", cycle=cycle),
+        **selectors.timeline(project=project, cycle=cycle, membership=request.membership),
     }
     return render_page(request, "mix/plan_timeline.html", context)
 
@@ -201,6 +378,7 @@ def plan_timeline(
 def plan_changes(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     """The co-editors' poll: 204 when nothing changed, else the changes as out-of-band swaps."""
     project = project_or_404(request, project_uuid)
+    cycle = cycle_or_404(request, project)
     try:
         since = int(request.GET.get("rev", ""))
     except ValueError:
@@ -214,6 +392,7 @@ def plan_changes(request: WorkspaceRequest, workspace_slug: str, project_uuid: A
         "view": request.GET.get("view", "board"),
         "org_ids": _org_ids(request),
         "live_fields": LIVE_FIELDS,
+        **cycle_context(request, project, cycle),
     }
     if since != project.plan_revision:
         changed = coediting.changed_targets(project=project, since=since)
@@ -229,21 +408,25 @@ def plan_changes(request: WorkspaceRequest, workspace_slug: str, project_uuid: A
             context.update(
                 changed=True,
                 too_many=True,
-                counters=selectors.counters(project=project),
+                counters=selectors.counters(project=project, cycle=cycle),
                 page_url=page_url,
             )
             return render(request, "mix/_poll.html", context)
         context.update(
             changed=True,
-            counters=selectors.counters(project=project),
+            counters=selectors.counters(project=project, cycle=cycle),
             actions=list(
                 selectors.with_details(
-                    Action.objects.filter(project=project, uuid__in=touched_actions),
+                    selectors.plan_actions(project=project, cycle=cycle).filter(
+                        uuid__in=touched_actions
+                    ),
                     membership=request.membership,
                 )
             ),
             objectives=list(
-                tracer_selectors.objective_list(project=project).filter(uuid__in=touched_objectives)
+                tracer_selectors.objective_list(project=project, cycle=cycle).filter(
+                    uuid__in=touched_objectives
+                )
             ),
             created=changed["action"].get("created", set())
             | changed["action"].get("imported", set()),
@@ -253,7 +436,7 @@ def plan_changes(request: WorkspaceRequest, workspace_slug: str, project_uuid: A
             deleted_objectives=changed["objective"].get("deleted", set()),
         )
         if context["view"] == "matrix":
-            context["matrix"] = selectors.matrix(project=project)
+            context["matrix"] = selectors.matrix(project=project, cycle=cycle)
             context["families"] = selectors.family_list()
     return render(request, "mix/_poll.html", context)
 
@@ -295,7 +478,11 @@ def action_create(
         k: request.GET.get(k) for k in ("objective", "family", "stage") if request.GET.get(k)
     }
     form = ActionCreateForm(
-        request.POST or None, workspace=request.workspace, project=project, initial=initial
+        request.POST or None,
+        workspace=request.workspace,
+        project=project,
+        cycle=territories_selectors.cycle_current(project=project),
+        initial=initial,
     )
     return handle_form(
         request,
@@ -380,18 +567,35 @@ OBJECTIVE_DETAIL_FIELDS = [
 ]
 
 
+def _carried_links(item: Action | Objective) -> dict[str, Any]:
+    """The item of the previous cycle this one continues, and its copy in the next cycle,
+    each with its cycle."""
+    model = type(item)
+    path = "cycle" if model is Objective else "objective__cycle"
+    found = model.objects.filter(Q(pk=item.carried_from_id) | Q(carried_from=item)).select_related(
+        path
+    )
+    links: dict[str, Any] = {}
+    for other in found:
+        key = "carried_from" if other.pk == item.carried_from_id else "carried_to"
+        cycle = other.cycle if isinstance(other, Objective) else other.objective.cycle
+        links[key] = (other, cycle)
+    return links
+
+
 @require_action("plan.view")
 def action_detail(request: WorkspaceRequest, workspace_slug: str, action_uuid: Any) -> HttpResponse:
     action = _action_or_404(request, action_uuid)
     project = action.project
     context = {
-        **_plan_context(request, project, "action"),
+        **_plan_context(request, project, "action", cycle=action.objective.cycle),
         **comments_context(request, action),
+        **_carried_links(action),
         "item": action,
         "fields": ACTION_DETAIL_FIELDS,
-        "history": tracer_selectors.target_change_list(project=project, target_uuid=action.uuid)[
-            :50
-        ],
+        "history": selectors.plan_change_rows(
+            tracer_selectors.target_change_list(project=project, target_uuid=action.uuid)[:50]
+        ),
     }
     return render_page(request, "mix/item_detail.html", context)
 
@@ -403,14 +607,15 @@ def objective_detail(
     objective = _objective_or_404(request, objective_uuid)
     project = objective.project
     context = {
-        **_plan_context(request, project, "objective"),
+        **_plan_context(request, project, "objective", cycle=objective.cycle),
         **comments_context(request, objective),
+        **_carried_links(objective),
         "item": objective,
         "fields": OBJECTIVE_DETAIL_FIELDS,
         "actions": objective.actions.select_related("family").order_by("priority", "id"),
-        "history": tracer_selectors.target_change_list(project=project, target_uuid=objective.uuid)[
-            :50
-        ],
+        "history": selectors.plan_change_rows(
+            tracer_selectors.target_change_list(project=project, target_uuid=objective.uuid)[:50]
+        ),
     }
     return render_page(request, "mix/item_detail.html", context)
 
@@ -420,12 +625,20 @@ def plan_activity(
     request: WorkspaceRequest, workspace_slug: str, project_uuid: Any
 ) -> HttpResponse:
     project = project_or_404(request, project_uuid)
-    changes = tracer_selectors.plan_change_list(project=project)
+    cycle = cycle_or_404(request, project)
+    changes = tracer_selectors.plan_change_list(project=project, cycle=cycle)
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.plan_change_rows(page.object_list)
     return render_page(
         request,
         "mix/plan_activity.html",
-        {"project": project, "page": page, "view": "activity"},
+        {
+            "project": project,
+            "page": page,
+            "view": "activity",
+            "querystring": _querystring_without_page(request),
+            **cycle_context(request, project, cycle),
+        },
         partial="results",
     )
 
@@ -444,7 +657,10 @@ def _field_form(item: Any, name: str, membership: Membership) -> type[forms.Form
     elif name in {"lead_partner", "contributors"}:
         choices = PartnerOrganisation.objects.order_by("name")
     elif name == "objective":
-        choices = Objective.objects.filter(project_id=item.project_id).select_related("stage")
+        # A move keeps the action in its cycle: only the objectives of that cycle are offered.
+        choices = tracer_selectors.plan_objectives(
+            project=item.project, cycle=item.objective.cycle
+        ).select_related("stage")
     elif name == "stage":
         choices = TracerStage.objects.order_by("position")
     field = coediting.formfield(model, name, choices=choices)
@@ -470,9 +686,16 @@ def _field_view(
     if name not in fields:
         raise Http404
     project = item.project
+    cycle = item.cycle if kind == "objective" else item.objective.cycle
     target = f"{kind}:{item.uuid}"
     context: dict[str, Any] = {"item": item, "name": name, "kind": kind, "project": project}
     template = "mix/_field.html"
+    if request.method == "GET" and cycle.status == CycleStatus.CLOSED:
+        # A closed cycle opens no editor (a page drawn before the close asked for one): the
+        # field goes back to its text. A save still reaches the service, which refuses it (409).
+        return render_page(
+            request, template, {**context, "editable": False, "read_only": True}, partial="display"
+        )
     if request.method == "GET" and request.GET.get("display"):
         coediting.presence_leave(project=project, membership=request.membership, target=target)
         return render_page(request, template, {**context, "editable": editable}, partial="display")
@@ -512,7 +735,10 @@ def _field_view(
         else:
             coediting.presence_leave(project=project, membership=request.membership, target=target)
             context.update(
-                item=saved, editable=True, counters=selectors.counters(project=project), saved=True
+                item=saved,
+                editable=True,
+                counters=selectors.counters(project=project, cycle=cycle),
+                saved=True,
             )
             return render_page(request, template, context, partial="saved")
     return render_page(
@@ -535,6 +761,8 @@ def _posted_display(form: forms.Form, name: str) -> str:
         return ""
     if hasattr(value, "__iter__") and not isinstance(value, str):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, Decimal):
+        return coediting.amount(value)  # as "theirs" reads: "12,000 €"
     field = form.fields[name]
     if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
         field, forms.ModelChoiceField

@@ -15,7 +15,8 @@ from core.http import WorkspaceRequest
 from core.permissions import member_can, require_action
 from mix import selectors, services
 from mix.forms import LibraryImportForm
-from territories.views import project_or_404
+from mix.views import cycle_context
+from territories.views import cycle_or_404, project_or_404
 from tracer.models import Objective
 
 
@@ -23,6 +24,9 @@ from tracer.models import Objective
 def plan_library(request: WorkspaceRequest, workspace_slug: str, project_uuid: Any) -> HttpResponse:
     """Everyone who sees the plan reads the library; editors import chosen stages into it."""
     project = project_or_404(request, project_uuid)
+    # Imports go into the open cycle; a closed one's page draws no import (and the service
+    # refuses one with 409).
+    cycle = cycle_or_404(request, project)
     if request.method == "POST" and not member_can(request, "template.import"):
         raise PermissionDenied
     language = get_language() or "en"
@@ -51,8 +55,9 @@ def plan_library(request: WorkspaceRequest, workspace_slug: str, project_uuid: A
     context = {
         "project": project,
         "view": "library",
-        "counters": selectors.counters(project=project),
-        "entries": selectors.plan_library(project=project, language=language),
+        **cycle_context(request, project, cycle),
+        "counters": selectors.counters(project=project, cycle=cycle),
+        "entries": selectors.plan_library(project=project, cycle=cycle, language=language),
         "selected": request.POST.getlist("stages"),
     }
     return handle_form(

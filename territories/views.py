@@ -17,7 +17,7 @@ from core.http import WorkspaceRequest
 from core.permissions import require_action
 from territories import selectors, services
 from territories.forms import ProjectFilterForm, ProjectForm, TerritoryFilterForm, TerritoryForm
-from territories.models import Project, Territory
+from territories.models import Cycle, Project, Territory
 
 PAGE_SIZE = 20
 
@@ -27,15 +27,24 @@ def _paginate(request: HttpRequest, qs: Any) -> Page:
 
 
 def _list_page(
-    request: WorkspaceRequest, *, filters: Any, select: Any, template: str
+    request: WorkspaceRequest,
+    *,
+    filters: Any,
+    select: Any,
+    template: str,
+    rows: Any = None,
 ) -> HttpResponse:
-    """A filtered, paginated list; HTMX filter and page changes get only the results."""
+    """A filtered, paginated list; HTMX filter and page changes get only the results.
+    ``rows``, if given, turns the page's items into the rows the template draws."""
     data = filters.cleaned_data if filters.is_valid() else {}
     criteria = {k: v for k, v in data.items() if k not in {"page", "archived"} and v}
     qs = select(membership=request.membership, archived=bool(data.get("archived")), **criteria)
+    page = _paginate(request, qs)
+    if rows is not None:
+        page.object_list = rows(page.object_list)
     context = {
         "filters": filters,
-        "page": _paginate(request, qs),
+        "page": page,
         "querystring": _querystring(request),
         "showing_archived": bool(data.get("archived")),
         "is_filtered": bool(criteria),
@@ -65,6 +74,15 @@ def project_or_404(request: WorkspaceRequest, uuid: Any) -> Project:
     return project
 
 
+def cycle_or_404(request: WorkspaceRequest, project: Project) -> Cycle:
+    """The cycle a project page shows: ``?cycle=<number>``, the current one without it, 404 for
+    a number the project has no cycle for. Every plan page picks its cycle through this."""
+    cycle = selectors.cycle_get(project=project, number=request.GET.get("cycle"))
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
 @require_action("workspace.view")
 def workspace_home(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
     membership = request.membership
@@ -82,11 +100,15 @@ def workspace_home(request: WorkspaceRequest, workspace_slug: str) -> HttpRespon
 
 @require_action("territory.view")
 def territory_list(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
+    # Paginated by top-level territory: each page shows its micro-territories under it.
     return _list_page(
         request,
         filters=TerritoryFilterForm(request.GET or None),
-        select=selectors.territory_list,
+        select=selectors.territory_tree,
         template="territories/territory_list.html",
+        rows=lambda groups: selectors.territory_tree_rows(
+            membership=request.membership, groups=groups
+        ),
     )
 
 

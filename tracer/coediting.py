@@ -5,18 +5,21 @@ Every save names the version it started from. Inside one transaction the row is 
 between, and :class:`Conflict` carries their row so the page can show theirs and yours. A
 successful save bumps the item's version, the project's plan revision (which co-editors poll) and
 records the change, field by field, in :class:`PlanChange`.
+
+History rows hold codes and raw values, never text in the writer's language (see
+:func:`raw`); :func:`describe` renders them in the reader's language when they are read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
 
 from django import forms
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import formats, timezone
@@ -65,11 +68,189 @@ def display(obj: models.Model, name: str) -> str:
         return ""
     if getattr(field, "choices", None):
         return _choice_label(type(obj), name, value)
+    if isinstance(value, bool):
+        return _yes_no(value)
     if isinstance(value, dt.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal):
-        return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+        return amount(value)
     return str(value)
+
+
+def amount(value: Decimal) -> str:
+    """An amount of a plan item (their decimals are budgets in euros) as the language writes
+    it: "12,000 €", "12 000 €", cents only when there are some; never "12000.00"."""
+    places = 0 if value == value.to_integral_value() else 2
+    number = formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    return f"{number}\xa0€"
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+# --- History values: stored raw, rendered in the reader's language ------------------------------
+
+
+def reference_key(model: type[models.Model]) -> str:
+    """How a history row names a row of ``model``: reference data by its stable ``code``,
+    a workspace's rows by their ``uuid`` (never by an integer primary key when avoidable)."""
+    names = {f.name for f in model._meta.fields}
+    return next((n for n in ("code", "uuid") if n in names), "pk")
+
+
+def _related_rows(obj: models.Model, name: str) -> list[models.Model]:
+    field = obj._meta.get_field(name)
+    rows = list(getattr(obj, name).all())
+    if not field.related_model._meta.ordering:  # type: ignore[union-attr]
+        key = reference_key(field.related_model)  # type: ignore[arg-type]
+        rows.sort(key=lambda o: str(getattr(o, key)))
+    return rows
+
+
+def raw(obj: models.Model, name: str) -> str:
+    """A field's value as a history row stores it, the same in every language: choice codes,
+    reference-data codes (``mix.promotion``), UUIDs of a workspace's rows (comma-separated for
+    many-to-many, in the field's order), ISO dates, decimals with the field's decimal places,
+    ``true``/``false``; free text as written."""
+    field = obj._meta.get_field(name)
+    if field.many_to_many:
+        key = reference_key(field.related_model)  # type: ignore[arg-type]
+        return ",".join(str(getattr(o, key)) for o in _related_rows(obj, name))
+    if field.is_relation:
+        related = getattr(obj, name)
+        return "" if related is None else str(getattr(related, reference_key(type(related))))
+    value = getattr(obj, name)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        places = getattr(field, "decimal_places", None) or 0
+        return format(value, f".{places}f")
+    return str(value)
+
+
+def snapshot(obj: models.Model, name: str) -> str:
+    """What a reference read as when the change was made: shown in the history only when the
+    row it names is gone since (a partner deleted). Empty for every other field."""
+    if obj._meta.get_field(name).is_relation:
+        return display(obj, name)
+    return ""
+
+
+# A referenced model -> what its label needs loaded with it (``str(membership)`` names the user).
+_LABEL_RELATED: dict[str, tuple[str, ...]] = {"core.membership": ("user",)}
+
+
+def _field_or_none(model: type[models.Model] | None, name: str) -> Any:
+    if model is None or not name:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field removed since: shown by its code
+        return None
+
+
+def _reference_keys(field: Any, value: str) -> list[str]:
+    if not value:
+        return []
+    return value.split(",") if field.many_to_many else [value]
+
+
+def _valid_keys(model: type[models.Model], key: str, keys: set[str]) -> list[Any]:
+    """The keys a query may look up (old rows may hold text where a UUID is expected)."""
+    if key == "code":
+        return sorted(keys)
+    valid = []
+    pk = model._meta.pk
+    assert pk is not None
+    target: Any = model._meta.get_field("uuid") if key == "uuid" else pk
+    for value in keys:
+        try:
+            valid.append(target.to_python(value))
+        except (ValidationError, ValueError, TypeError):
+            continue
+    return valid
+
+
+def _render(
+    model: type[models.Model],
+    field: Any,
+    value: str,
+    label: str,
+    labels: Mapping[type[models.Model], Mapping[str, str]],
+) -> str:
+    """One stored value in the active language; the snapshot, then the text as stored, when it
+    cannot be read (a deleted partner, a row written before values were stored raw)."""
+    if value == "" or field is None:
+        return value
+    try:
+        if field.is_relation:
+            found = labels.get(field.related_model, {})
+            names = [found.get(key) for key in _reference_keys(field, value)]
+            if any(n is None for n in names):
+                return label or value
+            return ", ".join(str(n) for n in names)
+        if getattr(field, "choices", None):
+            code = field.to_python(value)
+            if code not in dict(field.flatchoices):
+                return label or value
+            return _choice_label(model, field.name, code)
+        if isinstance(field, models.BooleanField):
+            if value not in ("true", "false"):
+                return label or value
+            return _yes_no(value == "true")
+        if isinstance(field, models.DateField):
+            return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        if isinstance(field, models.DecimalField):
+            return amount(Decimal(value))
+    except (ValidationError, ValueError, TypeError, InvalidOperation):
+        return label or value
+    return value
+
+
+def describe(
+    changes: Iterable[PlanChange], *, models_by_type: Mapping[str, type[models.Model]]
+) -> list[PlanChange]:
+    """``changes`` with ``field_name``, ``old_display`` and ``new_display`` set in the active
+    language. The rows they name are read in one query per referenced model, whatever the
+    number of changes. ``models_by_type`` maps a ``target_type`` to its model (``mix`` knows
+    actions, this app does not)."""
+    changes = list(changes)
+    wanted: dict[type[models.Model], set[str]] = {}
+    for change in changes:
+        field = _field_or_none(models_by_type.get(change.target_type), change.field)
+        if field is not None and field.is_relation:
+            keys = wanted.setdefault(field.related_model, set())
+            keys.update(_reference_keys(field, change.old_value))
+            keys.update(_reference_keys(field, change.new_value))
+    labels: dict[type[models.Model], dict[str, str]] = {}
+    for related, keys in wanted.items():
+        key = reference_key(related)
+        valid = _valid_keys(related, key, keys)
+        found = labels.setdefault(related, {})
+        if not valid:
+            continue
+        rows = related._default_manager.filter(**{f"{key}__in": valid})
+        rows = rows.select_related(*_LABEL_RELATED.get(related._meta.label_lower, ()))
+        for row in rows:
+            found[str(getattr(row, key))] = str(row)
+    for change in changes:
+        model = models_by_type.get(change.target_type)
+        field = _field_or_none(model, change.field)
+        shown = {"field_name": change.field}
+        if model is not None and field is not None:
+            shown["field_name"] = field_label(model, change.field)
+        for side in ("old", "new"):
+            value, label = getattr(change, f"{side}_value"), getattr(change, f"{side}_label")
+            shown[f"{side}_display"] = (
+                _render(model, field, value, label, labels) if model is not None else value
+            )
+        change.__dict__.update(shown)
+    return changes
 
 
 _CHOICE_LABELS: dict[tuple[str, type[models.Model], str, Any], str] = {}
@@ -132,19 +313,37 @@ def bump_revision(project: Project) -> int:
     return revision
 
 
+def item_cycle_id(item: PlanItem) -> int:
+    """The cycle of an objective, or of an action (its objective's cycle)."""
+    if hasattr(item, "cycle_id"):
+        return item.cycle_id
+    return item.objective.cycle_id  # type: ignore[attr-defined]
+
+
+class FieldChange(NamedTuple):
+    """One field of a change: raw values (see :func:`raw`) and, for references, their labels."""
+
+    field: str
+    old: str
+    new: str
+    old_label: str = ""
+    new_label: str = ""
+
+
 def record(
     *,
     actor: User | None,
     item: PlanItem,
     kind: str,
     revision: int,
-    changes: Iterable[tuple[str, str, str]] = (),
+    changes: Iterable[FieldChange] = (),
 ) -> None:
-    """Write the history rows of one change; ``changes`` are (field, old, new)."""
+    """Write the history rows of one change, one per changed field."""
     model = type(item)
     base = {
         "workspace_id": item.workspace_id,
         "project_id": item.project_id,  # type: ignore[attr-defined]
+        "cycle_id": item_cycle_id(item),
         "target_type": model._meta.model_name,
         "target_uuid": item.uuid,
         "target_label": item.title[:200],
@@ -155,9 +354,14 @@ def record(
     }
     rows = [
         PlanChange(
-            **base, field=name, field_label=field_label(model, name), old_value=old, new_value=new
+            **base,
+            field=change.field,
+            old_value=change.old,
+            new_value=change.new,
+            old_label=change.old_label,
+            new_label=change.new_label,
         )
-        for name, old, new in changes
+        for change in changes
     ] or [PlanChange(**base)]
     PlanChange.objects.bulk_create(rows)
     announce(item=item, kind=kind)
@@ -247,7 +451,7 @@ def _assert_writable(current: PlanItem, values: dict[str, Any]) -> None:
 def _apply(*, actor: User, current: PlanItem, values: dict[str, Any]) -> PlanItem:
     """Write ``values`` on the locked ``current``: validate the fields involved, bump, record."""
     model = type(current)
-    old = {name: display(current, name) for name in values}
+    old = {name: (raw(current, name), snapshot(current, name)) for name in values}
     for name, value in values.items():
         if model._meta.get_field(name).many_to_many:
             getattr(current, name).set(value)
@@ -257,7 +461,9 @@ def _apply(*, actor: User, current: PlanItem, values: dict[str, Any]) -> PlanIte
     exclude = set.intersection(*(_unrelated_fields(model, name) for name in values))
     current.full_clean(exclude=exclude, validate_unique=False)
     changes = [
-        (name, old[name], new) for name in values if (new := display(current, name)) != old[name]
+        FieldChange(name, old[name][0], new, old[name][1], snapshot(current, name))
+        for name in values
+        if (new := raw(current, name)) != old[name][0]
     ]
     if not changes:
         return current

@@ -112,6 +112,11 @@ class Objective(PlanItem):
         ]
         indexes = [models.Index(fields=["project", "cycle", "stage"])]
 
+    def choice_label(self) -> str:
+        """How pickers that span cycles name it: stage letter, title and cycle (select the
+        stage and the cycle with it)."""
+        return f"{self.stage.letter} · {self.title} · {self.cycle}"
+
 
 class ChangeKind(models.TextChoices):
     CREATED = "created", _("created")
@@ -121,17 +126,29 @@ class ChangeKind(models.TextChoices):
 
 
 class PlanChange(WorkspaceOwned):
-    """One recorded change to an objective or an action: who, when, which field, old, new."""
+    """One recorded change to an objective or an action: who, when, which field, old, new.
+
+    ``field`` is the field's name and ``old_value``/``new_value`` its raw values (codes, UUIDs,
+    ISO dates: see :func:`tracer.coediting.raw`), so every reader sees them in their own
+    language. ``old_label``/``new_label`` keep what a reference read as at the time, shown only
+    when the row it names is gone since. Rows written before values were stored raw and that
+    could not be converted hold the writer's text, shown as is.
+    """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_changes")
+    # The cycle of the changed item: each cycle's activity feed shows its own changes.
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_changes"
+    )
     target_type = models.CharField(max_length=12)  # "objective" or "action"
     target_uuid = models.UUIDField(db_index=True)
     target_label = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=ChangeKind.choices)
     field = models.CharField(max_length=40, blank=True)
-    field_label = models.CharField(max_length=80, blank=True)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
+    old_label = models.TextField(blank=True)
+    new_label = models.TextField(blank=True)
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     # The plan revision this change produced: the co-editing poll reads what is newer.
@@ -144,6 +161,7 @@ class PlanChange(WorkspaceOwned):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["project", "-at"]),
+            models.Index(fields=["project", "cycle", "-at"]),
             models.Index(fields=["project", "revision"]),
         ]
         constraints = [

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from core.models import Membership
 from territories.models import Cycle, Project
-from territories.selectors import visible_projects
+from territories.selectors import cycle_current, visible_projects
 from tracer.models import Objective, PlanChange, TracerStage
 
 
@@ -18,16 +18,19 @@ def stage_list() -> list[TracerStage]:
 
 def current_cycle(*, project: Project) -> Cycle:
     """The open cycle with the highest number (the last one when all are closed)."""
-    cycles = Cycle.objects.filter(project=project).order_by("-number")
-    return cycles.filter(status="open").first() or cycles.first()  # type: ignore[return-value]
+    return cycle_current(project=project)
 
 
-def objective_list(*, project: Project, cycle: Cycle | None = None) -> QuerySet[Objective]:
-    qs = Objective.objects.filter(project=project)
-    if cycle is not None:
-        qs = qs.filter(cycle=cycle)
+def plan_objectives(*, project: Project, cycle: Cycle) -> QuerySet[Objective]:
+    """The objectives of the plan of ``project`` in ``cycle``: every plan view reads the plan
+    through this (and mix.selectors.plan_actions), never by filtering on the cycle itself."""
+    return Objective.objects.filter(project=project, cycle=cycle)
+
+
+def objective_list(*, project: Project, cycle: Cycle) -> QuerySet[Objective]:
     return (
-        qs.select_related("stage", "owner__user", "updated_by")
+        plan_objectives(project=project, cycle=cycle)
+        .select_related("stage", "owner__user", "updated_by")
         .prefetch_related(Prefetch("audiences"))
         .order_by("stage__position", "priority", "id")
     )
@@ -42,9 +45,18 @@ def objective_get(*, membership: Membership, uuid: Any) -> Objective | None:
     )
 
 
-def plan_change_list(*, project: Project) -> QuerySet[PlanChange]:
-    return PlanChange.objects.filter(project=project).select_related("actor").order_by("-at", "-id")
+def plan_change_list(*, project: Project, cycle: Cycle) -> QuerySet[PlanChange]:
+    """The activity of the plan of ``project`` in ``cycle``, newest first."""
+    return (
+        PlanChange.objects.filter(project=project, cycle=cycle)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
 
 
 def target_change_list(*, project: Project, target_uuid: Any) -> QuerySet[PlanChange]:
-    return plan_change_list(project=project).filter(target_uuid=target_uuid)
+    return (
+        PlanChange.objects.filter(project=project, target_uuid=target_uuid)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )

@@ -186,8 +186,9 @@ PRIVATE_KEYS = frozenset({"id", "project_id"})
 
 class DashboardSnapshotSerializer(ResourceSerializer):
     """The dashboard's numbers for one state of its inputs (the plan's and the evaluation's
-    revisions, and the day), computed in the background. ``project`` is null for the
-    workspace's dashboard."""
+    revisions, and the day), computed in the background. A project's dashboard is of one
+    ``cycle``; ``project`` and ``cycle`` are null for the workspace's dashboard (which adds up
+    each project's current cycle)."""
 
     project = serializers.UUIDField(
         source="project.uuid",
@@ -196,6 +197,14 @@ class DashboardSnapshotSerializer(ResourceSerializer):
         help_text="The project's id; null for the workspace's dashboard (not shown to partners).",
     )
     project_url = LinkField("project", source="project.uuid")
+    cycle = serializers.UUIDField(
+        source="cycle.uuid",
+        read_only=True,
+        allow_null=True,
+        help_text="The cycle whose plan the numbers count (a closed cycle's snapshot is its "
+        "numbers on its closing day, never computed again); null for the workspace's dashboard.",
+    )
+    cycle_url = LinkField("cycle", source="cycle.uuid")
     # The metaclass moves declared fields out of the class: Serializer.data stays a property.
     data = serializers.SerializerMethodField(  # type: ignore[assignment]
         help_text="The numbers, as the dashboard page shows them (empty until the status is "
@@ -211,6 +220,8 @@ class DashboardSnapshotSerializer(ResourceSerializer):
             "url",
             "project",
             "project_url",
+            "cycle",
+            "cycle_url",
             "status",
             "inputs_version",
             "data",

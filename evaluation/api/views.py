@@ -34,8 +34,9 @@ from evaluation.models import (
     SnapshotStatus,
 )
 from mix.api.serializers import only_visible_plan_items
+from territories.api.filters import cycle_filter
 from territories.api.serializers import only_visible_projects
-from territories.models import Cycle, Project
+from territories.models import Project
 from territories.selectors import visible_projects
 from tracer.models import Objective, TracerStage
 
@@ -43,6 +44,7 @@ EXAMPLE_BASE = "http://127.0.0.1:8000/api/v1/w/cote-d-opale"
 EXAMPLE_PROJECT = "6a1f0e2d-3c4b-4a59-8e7f-9d0c1b2a3f4e"
 EXAMPLE_INDICATOR = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
 EXAMPLE_USER = "4f7d3c2a-1b0e-4c5d-8e9f-a1b2c3d4e5f6"
+EXAMPLE_CYCLE = "7d2e1f3a-4b5c-4d6e-8f9a-0b1c2d3e4f5a"
 
 
 # --- Indicators --------------------------------------------------------------------------------
@@ -213,6 +215,7 @@ class MeasurementViewSet(WorkspaceViewSet):
 
 class DashboardSnapshotFilter(django_filters.FilterSet):
     project = scoped_uuid_filter(Project, field_name="project", limit=only_visible_projects)
+    cycle = cycle_filter()  # the workspace's dashboard (no cycle) is left out
     whole_workspace = django_filters.BooleanFilter(
         field_name="project",
         lookup_expr="isnull",
@@ -230,7 +233,10 @@ class DashboardSnapshotFilter(django_filters.FilterSet):
 class DashboardSnapshotViewSet(WorkspaceViewSet):
     """The dashboards' numbers, one snapshot per state of their inputs, computed in the
     background after every change of the plan or the evaluation (and every night, as dates move
-    on). The latest ``done`` snapshot of a project holds its current numbers. Read-only."""
+    on). A project's snapshot is of one cycle: the latest ``done`` snapshot of its current cycle
+    (``cycle=current``) holds its current numbers; a closed cycle has one snapshot, its numbers
+    on its closing day. The workspace's (no project, no cycle) adds up each project's current
+    cycle. Read-only."""
 
     model = DashboardSnapshot
     serializer_class = DashboardSnapshotSerializer
@@ -244,10 +250,13 @@ class DashboardSnapshotViewSet(WorkspaceViewSet):
         "url": f"{EXAMPLE_BASE}/dashboard-snapshots/7b6a5f4e-3d2c-4b1a-9f8e-7d6c5b4a3f2e/",
         "project": EXAMPLE_PROJECT,
         "project_url": f"{EXAMPLE_BASE}/projects/{EXAMPLE_PROJECT}/",
+        "cycle": EXAMPLE_CYCLE,
+        "cycle_url": f"{EXAMPLE_BASE}/cycles/{EXAMPLE_CYCLE}/",
         "status": "done",
         "inputs_version": "p-2026-10-12-14-6",
         "data": {
             "today": "2026-10-12",
+            "cycle": {"uuid": EXAMPLE_CYCLE, "number": 2, "status": "open", "closed_on": None},
             "indicators": [
                 {
                     "uuid": EXAMPLE_INDICATOR,
@@ -283,7 +292,7 @@ class DashboardSnapshotViewSet(WorkspaceViewSet):
         shown = Q(project__in=projects)
         if self.membership.role != Role.PARTNER:  # the workspace's numbers cover every project
             shown |= Q(project__isnull=True)
-        return DashboardSnapshot.objects.filter(shown).select_related("project")
+        return DashboardSnapshot.objects.filter(shown).select_related("project", "cycle")
 
 
 # --- Lessons -----------------------------------------------------------------------------------
@@ -291,7 +300,7 @@ class DashboardSnapshotViewSet(WorkspaceViewSet):
 
 class LessonFilter(django_filters.FilterSet):
     project = scoped_uuid_filter(Project, field_name="project", limit=only_visible_projects)
-    cycle = scoped_uuid_filter(Cycle, field_name="cycle", limit=only_visible_plan_items)
+    cycle = cycle_filter()
     source = django_filters.ChoiceFilter(choices=LessonSource.choices)
     policy = django_filters.ChoiceFilter(choices=Policy.choices)
     status = django_filters.MultipleChoiceFilter(

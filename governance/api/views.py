@@ -68,6 +68,7 @@ from governance.models import (
     StepStatus,
 )
 from governance.selectors import partner_organisation_list
+from territories.api.filters import cycle_filter
 from territories.api.serializers import only_visible_projects
 from territories.models import Cycle, Project
 from territories.selectors import visible_projects
@@ -92,12 +93,6 @@ def _url(route: str, uuid: str) -> str:
 def _project_filter(path: str = "project") -> Any:
     return scoped_uuid_filter(
         Project, field_name=path, limit=only_visible_projects, help_text="A project's id."
-    )
-
-
-def _cycle_filter(path: str = "cycle") -> Any:
-    return scoped_uuid_filter(
-        Cycle, field_name=path, limit=in_visible_projects(), help_text="A cycle's id."
     )
 
 
@@ -656,7 +651,7 @@ class DeliverableViewSet(WorkspaceViewSet):
 
 class MaturityAssessmentFilter(django_filters.FilterSet):
     project = _project_filter()
-    cycle = _cycle_filter()
+    cycle = cycle_filter()
     updated_since = updated_since()
 
 
@@ -711,7 +706,7 @@ class MaturityAssessmentViewSet(WorkspaceViewSet):
 
 class MaturityScoreFilter(django_filters.FilterSet):
     project = _project_filter("assessment__project")
-    cycle = _cycle_filter("assessment__cycle")
+    cycle = cycle_filter("assessment__cycle")
     assessment = scoped_uuid_filter(
         MaturityAssessment,
         field_name="assessment",
@@ -845,7 +840,7 @@ class CycleRecordViewSet(WorkspaceViewSet):
 
 class ContributionFilter(django_filters.FilterSet):
     project = _project_filter()
-    cycle = _cycle_filter()
+    cycle = cycle_filter()
     partner = scoped_uuid_filter(
         PartnerOrganisation, field_name="partner", help_text="A partner organisation's id."
     )
@@ -887,7 +882,7 @@ class ContributionViewSet(CycleRecordViewSet):
 
 class OwnershipEventFilter(django_filters.FilterSet):
     project = _project_filter()
-    cycle = _cycle_filter()
+    cycle = cycle_filter()
     kind = django_filters.ChoiceFilter(choices=OwnershipKind.choices)
     held_after = django_filters.DateFilter(
         field_name="held_on", lookup_expr="gte", help_text="Events held on or after this day."
@@ -934,7 +929,7 @@ class OwnershipEventViewSet(CycleRecordViewSet):
 
 class ActorProposalFilter(django_filters.FilterSet):
     project = _project_filter()
-    cycle = _cycle_filter()
+    cycle = cycle_filter()
     status = django_filters.MultipleChoiceFilter(
         choices=ProposalStatus.choices, help_text="Repeat to match several statuses."
     )

@@ -5,10 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import ReferenceSerializer
-from core.restapi import CodeField, LinkField, ResourceSerializer, ScopedUUIDField, user_ref
+from core.restapi import (
+    CodeField,
+    LinkField,
+    ResourceSerializer,
+    ScopedUUIDField,
+    link,
+    user_ref,
+)
 from governance.models import PartnerOrganisation
 from mix.models import Action, Comment, MixFamily
 from territories.models import Audience
@@ -36,6 +44,12 @@ class ActionSerializer(ResourceSerializer):
     project_url = LinkField("project", source="project.uuid")
     objective = ScopedUUIDField(Objective, limit=only_visible_plan_items)
     objective_url = LinkField("objective", source="objective.uuid")
+    cycle = serializers.UUIDField(
+        source="objective.cycle.uuid",
+        read_only=True,
+        help_text="The objective's cycle (an action is in its objective's cycle).",
+    )
+    cycle_url = LinkField("cycle", source="objective.cycle.uuid")
     stage = serializers.CharField(
         source="objective.stage.code", read_only=True, help_text="The objective's TRACER stage."
     )
@@ -61,6 +75,8 @@ class ActionSerializer(ResourceSerializer):
             "project_url",
             "objective",
             "objective_url",
+            "cycle",
+            "cycle_url",
             "stage",
             "family",
             "title",
@@ -99,6 +115,10 @@ class CommentSerializer(ResourceSerializer):
         Comment, limit=only_visible_plan_items, required=False, allow_null=True
     )
     parent_url = LinkField("comment", source="parent.uuid")
+    cycle = serializers.SerializerMethodField(
+        help_text="The cycle of what it comments on (an action's is its objective's)."
+    )
+    cycle_url = serializers.SerializerMethodField()
     author = user_ref("author", "The author (a user id).")
     author_name = serializers.CharField(
         source="author.display_name", read_only=True, allow_null=True
@@ -120,6 +140,8 @@ class CommentSerializer(ResourceSerializer):
             "objective_url",
             "parent",
             "parent_url",
+            "cycle",
+            "cycle_url",
             "author",
             "author_name",
             "body",
@@ -135,6 +157,26 @@ class CommentSerializer(ResourceSerializer):
         data = super().to_representation(instance)
         data["resolved"] = instance.resolved_at is not None
         return data
+
+    @staticmethod
+    def _cycle_uuid(comment: Comment) -> Any:
+        # select_related() by the view: objective__cycle, action__objective__cycle.
+        if comment.objective_id is not None:
+            return comment.objective.cycle.uuid  # type: ignore[union-attr]
+        return comment.action.objective.cycle.uuid  # type: ignore[union-attr]
+
+    @extend_schema_field({"type": "string", "format": "uuid", "readOnly": True})
+    def get_cycle(self, comment: Comment) -> str:
+        return str(self._cycle_uuid(comment))
+
+    @extend_schema_field({"type": "string", "format": "uri", "readOnly": True})
+    def get_cycle_url(self, comment: Comment) -> str | None:
+        return link(
+            self.context.get("request"),
+            "cycle",
+            self._cycle_uuid(comment),
+            self.context["workspace_slug"],
+        )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None:

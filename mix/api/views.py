@@ -15,6 +15,7 @@ from governance.models import PartnerOrganisation
 from mix import comments, services
 from mix.api.serializers import ActionSerializer, CommentSerializer, only_visible_plan_items
 from mix.models import Action, ActionStatus, Comment, MixFamily
+from territories.api.filters import cycle_filter
 from territories.api.serializers import only_visible_projects
 from territories.models import Audience, Project
 from territories.selectors import visible_projects
@@ -24,6 +25,7 @@ from tracer.models import Objective, TracerStage
 class ActionFilter(django_filters.FilterSet):
     project = scoped_uuid_filter(Project, field_name="project", limit=only_visible_projects)
     objective = scoped_uuid_filter(Objective, field_name="objective", limit=only_visible_plan_items)
+    cycle = cycle_filter("objective__cycle")
     stage = code_filter(
         TracerStage, field_name="objective__stage", help_text="A TRACER stage code."
     )
@@ -99,6 +101,8 @@ class ActionViewSet(WorkspaceViewSet):
         "project_url": "http://127.0.0.1:8000/api/v1/w/cote-d-opale/projects/6a1f0e2d-3c4b-4a59-8e7f-9d0c1b2a3f4e/",
         "objective": "0b6f3a52-8c1e-4d2f-9a57-1c2d3e4f5a6b",
         "objective_url": "http://127.0.0.1:8000/api/v1/w/cote-d-opale/objectives/0b6f3a52-8c1e-4d2f-9a57-1c2d3e4f5a6b/",
+        "cycle": "7d2e1f3a-4b5c-4d6e-8f9a-0b1c2d3e4f5a",
+        "cycle_url": "http://127.0.0.1:8000/api/v1/w/cote-d-opale/cycles/7d2e1f3a-4b5c-4d6e-8f9a-0b1c2d3e4f5a/",
         "stage": "reputation",
         "family": "communication",
         "title": "Spring campaign in the Lille metro",
@@ -124,7 +128,13 @@ class ActionViewSet(WorkspaceViewSet):
         return (
             Action.objects.filter(project__in=visible_projects(membership=self.membership))
             .select_related(
-                "project", "objective__stage", "family", "lead_partner", "created_by", "updated_by"
+                "project",
+                "objective__stage",
+                "objective__cycle",
+                "family",
+                "lead_partner",
+                "created_by",
+                "updated_by",
             )
             .prefetch_related(*prefetched("audiences", "contributors"))
         )
@@ -153,6 +163,7 @@ class CommentFilter(django_filters.FilterSet):
     project = scoped_uuid_filter(Project, field_name="project", limit=only_visible_projects)
     action = scoped_uuid_filter(Action, field_name="action", limit=only_visible_plan_items)
     objective = scoped_uuid_filter(Objective, field_name="objective", limit=only_visible_plan_items)
+    cycle = cycle_filter("objective__cycle", "action__objective__cycle")
     resolved = django_filters.BooleanFilter(
         field_name="resolved_at", lookup_expr="isnull", exclude=True
     )
@@ -190,7 +201,13 @@ class CommentViewSet(WorkspaceViewSet):
     def visible(self) -> Any:
         return Comment.objects.filter(
             project__in=visible_projects(membership=self.membership)
-        ).select_related("project", "action", "objective", "parent", "author")
+        ).select_related(
+            "project",
+            "action__objective__cycle",
+            "objective__cycle",
+            "parent",
+            "author",
+        )
 
     def perform_create(self, serializer: Any) -> Comment:
         data = changed(serializer)

@@ -35,7 +35,7 @@ def field_url(context: Any, item: Any, name: str) -> str:
 def can_edit(context: Any, item: Any) -> bool:
     """May the viewer edit this plan item? Partners: their organisation's actions only."""
     membership = context.get("membership")
-    if membership is None:
+    if membership is None or context.get("read_only"):
         return False
     if isinstance(item, Action):
         if not can(membership.role, "action.update"):
@@ -60,6 +60,8 @@ def kind_of(item: Any) -> str:
 
 
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+# Fields the board's cards show on one line, cut with an ellipsis.
+_ONE_LINE_FIELDS = frozenset({"lead_partner"})
 
 
 def _field_url(context: Any, item: Any, kind: str, name: str) -> str:
@@ -98,17 +100,21 @@ def plan_field(context: Any, item: Any, name: str, oob: bool = False) -> str:
     if editable is None:
         editable = can_edit(context, item)
         item.__dict__["_viewer_can_edit"] = editable
+    # Cards cut these to one line: the whole value shows on hover (and is read out in full).
+    title_attr = f' title="{escape(value)}"' if value and name in _ONE_LINE_FIELDS else ""
     # Plain string building with explicit escaping: format_html is the slow part at this volume.
     if not editable:
         return mark_safe(  # noqa: S308 - every piece is escaped or ours
-            f'<span id="{dom_id}"{oob_attr} class="field-{name}">{escape(value or "—")}</span>'
+            f'<span id="{dom_id}"{oob_attr}{title_attr} class="field-{name}">'
+            f"{escape(value or '—')}</span>"
         )
     content = (
         escape(value) if value else f'<span class="placeholder">{escape(_placeholder())}</span>'
     )
     url = escape(_field_url(context, item, kind, name))
     return mark_safe(  # noqa: S308 - every piece is escaped or ours
-        f'<button type="button" id="{dom_id}"{oob_attr} class="editable field-{name}" hx-get="{url}"'
+        f'<button type="button" id="{dom_id}"{oob_attr}{title_attr} class="editable field-{name}"'
+        f' hx-get="{url}"'
         f' hx-swap="outerHTML"><span class="visually-hidden">{escape(_edit_prefix(item, name))}'
         f"</span>{content}</button>"
     )

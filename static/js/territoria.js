@@ -60,7 +60,7 @@
   // Escape in an inline editor cancels it; focus returns to the field.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    var editor = event.target.closest && event.target.closest(".inline-editor");
+    var editor = event.target.closest && event.target.closest(".inline-editor, .cell-editor.popover");
     if (!editor) return;
     var cancel = editor.querySelector(".cancel");
     if (cancel) { event.preventDefault(); cancel.click(); }
@@ -92,6 +92,44 @@
   }
   document.addEventListener("DOMContentLoaded", place);
   document.addEventListener("htmx:afterSettle", place);
+  // A bar's or a milestone's tooltip shows on hover and focus; Escape hides it until the
+  // pointer or the focus leaves (WCAG 1.4.13: dismissable without moving).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var slot = event.target.closest && event.target.closest(".tl-slot");
+    if (slot) slot.classList.add("tip-off");
+  });
+  function reset(event) {
+    var slot = event.target.closest && event.target.closest(".tl-slot");
+    if (slot && !slot.contains(event.relatedTarget)) slot.classList.remove("tip-off");
+  }
+  document.addEventListener("focusout", reset);
+  document.addEventListener("mouseout", reset);
+  // The tooltip is fixed to the viewport (the timeline scrolls sideways and would clip it):
+  // below its bar, or above it when the window ends first, and inside the window's width.
+  var active = null;
+  function position() {
+    if (!active || !document.contains(active)) return;
+    var tip = active.querySelector(".tl-tip");
+    if (!tip || !tip.offsetWidth) return;
+    var box = active.getBoundingClientRect();
+    var width = tip.offsetWidth, height = tip.offsetHeight, margin = 6;
+    var top = box.bottom + margin;
+    if (top + height > window.innerHeight && box.top - margin - height > 0) top = box.top - margin - height;
+    var left = Math.min(Math.max(margin, box.left), window.innerWidth - width - margin);
+    tip.style.setProperty("top", top + "px");
+    tip.style.setProperty("left", Math.max(margin, left) + "px");
+  }
+  function show(event) {
+    var slot = event.target.closest && event.target.closest(".tl-slot");
+    if (!slot) return;
+    active = slot;
+    position();
+  }
+  document.addEventListener("focusin", show);
+  document.addEventListener("mouseover", show);
+  window.addEventListener("scroll", position, true);
+  window.addEventListener("resize", position);
 })();
 
 // Comments: @mentions. The comment box asks for matching members (htmx, on keyup, after 300 ms);
@@ -153,5 +191,15 @@
     if (event.key === "ArrowDown" && index < options.length - 1) { event.preventDefault(); options[index + 1].focus(); }
     else if (event.key === "ArrowUp") { event.preventDefault(); (index > 0 ? options[index - 1] : box).focus(); }
     else if (event.key === "Escape" && box) { event.preventDefault(); clear(option.closest(".mention-list")); box.focus(); }
+  });
+})();
+
+// A select marked data-autosubmit (the cycle switcher) submits its form when it changes.
+(function () {
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest && event.target.closest("select[data-autosubmit]");
+    if (select && select.form) {
+      select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit();
+    }
   });
 })();

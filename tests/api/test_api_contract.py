@@ -30,6 +30,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from config.api import router
+from core.apifilters import IdOrKeywordFilter
 from core.models import ApiToken, Membership
 from core.restapi import ScopedUUIDField, StrictManyRelatedField
 from core.roles import Role
@@ -978,6 +979,10 @@ def test_objective_project_territory_comment_and_member_filters(
 
 def _bad_values(f: Any) -> list[str]:
     """Values a filter must refuse, by its kind (blank and repeated values are refused by all)."""
+    if isinstance(f, IdOrKeywordFilter):
+        return ["not-an-id", str(uuid.uuid4()), uuid.uuid4().hex, "Current", "now", "1"]
+    if isinstance(f, django_filters.ModelChoiceFilter) and f.extra.get("to_field_name") == "uuid":
+        return ["not-an-id", str(uuid.uuid4()), uuid.uuid4().hex, "{" + str(uuid.uuid4()) + "}"]
     if isinstance(f, django_filters.ModelChoiceFilter):
         return ["not-an-id", str(uuid.uuid4())]
     if isinstance(f, django_filters.BooleanFilter):
@@ -985,7 +990,8 @@ def _bad_values(f: Any) -> list[str]:
     if isinstance(f, django_filters.IsoDateTimeFilter):
         return ["yesterday", "2026-13-01T00:00:00Z"]
     if isinstance(f, django_filters.DateFilter):
-        return ["2026-02-30", "tomorrow"]
+        # Not YYYY-MM-DD: 05/06/2026 would be read in the request's language's order.
+        return ["2026-02-30", "tomorrow", "05/06/2026", "2026-5-6", "20260506"]
     if isinstance(f, django_filters.MultipleChoiceFilter | django_filters.ChoiceFilter):
         return ["not-a-choice"]
     return []
@@ -1005,12 +1011,29 @@ def test_bad_filter_values_are_refused_with_the_filters_name(
 ) -> None:
     f = REGISTRY[basename][1].filterset_class.base_filters[name]
     url = alpha_api.url(basename)
-    values: list[Any] = [*_bad_values(f), ""]
+    values: list[Any] = [*_bad_values(f), "", " "]
     if not isinstance(f, django_filters.MultipleChoiceFilter):
         values.append(["a", "b"])
     for value in values:
         response = alpha_api.call("GET", url, query={name: value})
         assert list(problem(response, 400)["errors"]) == [name], value
+
+
+LISTS = [b for b in BASENAMES if "GET" in methods(b, "list")]
+
+
+@pytest.mark.parametrize("basename", LISTS)
+def test_a_parameter_a_list_does_not_take_is_refused(
+    basename: str, alpha_api: Api, worlds: Any
+) -> None:
+    """A misspelt filter is not ignored (the whole list would come back as if filtered)."""
+    url = alpha_api.url(basename)
+    for query in ({"colour": "red"}, {"cycles": "current"}, {"page_size": "5", "Page": "2"}):
+        body = problem(alpha_api.call("GET", url, query=query), 400)
+        unknown = [name for name in query if name not in ("page_size",)]
+        assert list(body["errors"]) == unknown, query
+        assert "page_size" in body["errors"][unknown[0]][0]  # the message lists what it takes
+    assert alpha_api.call("GET", url, query={"page_size": "5", "page": "1"}).status_code == 200
 
 
 def test_ordering(alpha_api: Api, plan: dict[str, Any]) -> None:

@@ -401,6 +401,50 @@ def test_dashboard_snapshots_are_read_only_and_show_no_row_ids(
     problem_errors(editor.delete(f"{BASE}/dashboard-snapshots/{done.uuid}/"), 405)
 
 
+def test_dashboard_snapshots_name_their_cycle_and_are_filtered_by_it(
+    personas: Personas, sample: dict[str, Any], editor: APIClient
+) -> None:
+    from evaluation import cycles
+
+    ws, project = personas.workspace, sample["project"]
+    stranger = ProjectFactory(workspace=personas.other_workspace)
+    with workspace_scope(ws):
+        first = Cycle.objects.get(project=project, number=1)
+        second = cycles.cycle_close(
+            actor=personas.user(Role.OWNER), workspace=ws, cycle=first,
+            started_on=timezone.localdate(),
+        )  # fmt: skip
+        closed = DashboardSnapshot.objects.create(
+            workspace=ws, project=project, cycle=first, inputs_version="c-1", status="done"
+        )
+        current = DashboardSnapshot.objects.create(
+            workspace=ws, project=project, cycle=second, inputs_version="p-1", status="done"
+        )
+        whole = DashboardSnapshot.objects.create(workspace=ws, inputs_version="w-1")
+    with scopes_disabled():
+        stranger_cycle = Cycle.objects.get(project=stranger)
+
+    body = editor.get(f"{BASE}/dashboard-snapshots/{closed.uuid}/").json()
+    assert body["cycle"] == str(first.uuid)
+    assert body["cycle_url"].endswith(f"/w/alpha/cycles/{first.uuid}/")
+    listed = {r["id"]: r for r in editor.get(f"{BASE}/dashboard-snapshots/").json()["results"]}
+    assert (listed[str(whole.uuid)]["cycle"], listed[str(whole.uuid)]["cycle_url"]) == (None, None)
+
+    def ids(query: str) -> list[str]:
+        response = editor.get(f"{BASE}/dashboard-snapshots/?{query}")
+        assert response.status_code == 200, response.content
+        return [r["id"] for r in response.json()["results"]]
+
+    assert ids("cycle=current") == [
+        str(current.uuid)
+    ]  # not the closed cycle's, nor the workspace's
+    assert ids(f"cycle={first.uuid}") == [str(closed.uuid)]
+    assert ids(f"cycle={second.uuid}&project={project.uuid}") == [str(current.uuid)]
+    for wrong in ("now", "1", str(stranger_cycle.uuid)):  # another workspace's cycle: not found
+        errors = problem_errors(editor.get(f"{BASE}/dashboard-snapshots/?cycle={wrong}"), 400)
+        assert list(errors) == ["cycle"], wrong
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_measurement_sent_through_the_api_gets_its_dashboard_computed_by_the_worker(

@@ -127,3 +127,56 @@ def test_filtered_and_ordered_actions_answer_the_same_bytes(
     ]
     for query in queries:
         assert answers(client, path + query) == plainly(monkeypatch, client, path + query), query
+
+
+@pytest.mark.django_db
+def test_plan_lists_by_cycle_answer_the_same_bytes(
+    seeded: tuple[Client, str],
+    sample: dict[str, Any],
+    personas: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Objectives and actions with their cycle, filtered by a cycle or by ``current``: on the
+    dataset, and on a plan whose cycle 1 was closed and carried over into cycle 2."""
+    import datetime as dt
+
+    from evaluation.cycles import cycle_close
+    from territories.models import Cycle
+    from tests.factories import ActionFactory
+
+    alpha = personas.workspace
+    first = Cycle.unscoped_objects.get(project=sample["project"], number=1)
+    ActionFactory(workspace=alpha, objective=sample["objective"], title="Left behind")
+    with workspace_scope(alpha):
+        second = cycle_close(
+            actor=personas.user(Role.OWNER),
+            workspace=alpha,
+            cycle=first,
+            started_on=dt.date(2027, 1, 4),
+            actions=[sample["action"]],
+        )
+    client, slug = seeded
+    with workspace_scope(Workspace.objects.get(slug=slug)):
+        seeded_cycle = Cycle.objects.filter(objectives__isnull=False).order_by("pk").first()
+    assert seeded_cycle is not None
+    cases = [
+        (client, slug, ["current", str(seeded_cycle.uuid)]),
+        (
+            with_token(personas.user(Role.OWNER), alpha),
+            alpha.slug,
+            ["current", str(first.uuid), str(second.uuid)],
+        ),
+    ]
+    for api, workspace_slug, cycles in cases:
+        for basename in ("objective", "action"):
+            path = reverse(f"api:{basename}-list", kwargs={"workspace_slug": workspace_slug})
+            for cycle in cycles:
+                for extra in ("&page_size=100", "&page_size=1&ordering=-title"):
+                    query = f"?cycle={cycle}{extra}"
+                    served = answers(api, path + query)
+                    assert served[0] == 200, (path + query, served)
+                    assert served == plainly(monkeypatch, api, path + query), path + query
+                    listed = json.loads(served[1])["results"]
+                    assert all(r["cycle"] and r["cycle_url"] for r in listed)
+            whole = json.loads(answers(api, path + "?page_size=100")[1])
+            assert whole["count"] > 0

@@ -218,7 +218,7 @@ def test_b_sees_who_is_editing_while_a_editor_is_open(board: Board) -> None:
     board.shot("1-b-sees-a-editing")
 
     editor_a.get_by_role("button", name="Cancel").click()
-    expect(a.field(action, "budget_planned")).to_have_text(shown("0.00"))
+    expect(a.field(action, "budget_planned")).to_have_text(shown("0\xa0€"))
     expect(badge).to_be_hidden(timeout=LIVE)
     expect(badge).to_have_text("")
     board.shot("2-a-closed-the-editor")

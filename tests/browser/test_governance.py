@@ -94,7 +94,6 @@ def test_a_whole_cycle_review(
     ActionFactory(workspace=workspace, objective=objective, title="Ambassador club",
                   status="in_progress")  # fmt: skip
     problems = _errors(page)
-    page.on("dialog", lambda dialog: dialog.accept())  # hx-confirm
     login_with_cookie(page, personas.user(Role.EDITOR))
     base = f"/w/{workspace.slug}/projects/{project.uuid}"
 
@@ -122,6 +121,9 @@ def test_a_whole_cycle_review(
     close.get_by_label("The next cycle starts on").fill("2027-01-04")
     screenshot("2-close-form")
     close.get_by_role("button", name="Close Cycle 1").click()
+    dialog = page.get_by_role("dialog", name="Close Cycle 1?")
+    expect(dialog.locator("[data-carry-count=actions]")).to_have_text("1 action")
+    dialog.get_by_role("button", name="Yes, close Cycle 1").click()
 
     # 4. Cycle 2 is open with the copy; cycle 1 is closed and read-only.
     expect(page).to_have_url(re.compile(f"{base}/cycles/2/review/$"))

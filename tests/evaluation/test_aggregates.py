@@ -208,7 +208,7 @@ def reference(plan: GenPlan, stages: list[TracerStage], families: list[MixFamily
                 "attainment": sum(reached) / len(reached) if reached else None,
             }
         )
-    kept = [a for a in plan.actions if a.status != ActionStatus.DROPPED]
+    kept = plan.actions  # dropped ones too: the total is the plan's planned budget
     budget_by_family = [
         {
             "family": family.code,
@@ -317,6 +317,11 @@ def write(plan: GenPlan, stages: list[TracerStage], families: list[MixFamily]) -
     return project
 
 
+def first_cycle(project: Project) -> Cycle:
+    """The generated plan is the one of cycle 1, the project's open cycle."""
+    return Cycle.objects.get(project=project, number=1)
+
+
 # --- Comparing ------------------------------------------------------------------------------
 
 
@@ -377,7 +382,7 @@ def test_compute_project_equals_a_plain_python_reference(plan: GenPlan) -> None:
         project = write(plan, stages, families)
         # Trends are fetched TREND_CHUNK indicators per query: several chunks here.
         with workspace_scope(project.workspace), mock.patch.object(dashboard, "TREND_CHUNK", 2):
-            actual = compute_project(project, today=TODAY)
+            actual = compute_project(project, cycle=first_cycle(project), today=TODAY)
         transaction.set_rollback(True)
     check(actual, reference(plan, stages, families))
 
@@ -424,7 +429,7 @@ def test_the_reference_sees_what_a_hand_made_project_shows() -> None:
     with transaction.atomic():
         project = write(plan, stages, families)
         with workspace_scope(project.workspace):
-            actual = compute_project(project, today=TODAY)
+            actual = compute_project(project, cycle=first_cycle(project), today=TODAY)
         transaction.set_rollback(True)
     expected = reference(plan, stages, families)
     check(actual, expected)
@@ -438,9 +443,11 @@ def test_the_reference_sees_what_a_hand_made_project_shows() -> None:
     assert by_name["Image"]["status"] == "no_data" and by_name["Image"]["measurements"] == 0
     assert actual["schedule"] == {"done": 1, "late": 1, "on_schedule": 0, "dropped": 1}
     assert actual["funnel"][0]["planned"] == 1500.0 and actual["funnel"][0]["spent"] == 450.0
+    # The dropped action counts too: the family's total adds up to the plan's planned budget.
     assert actual["budget_by_family"][1] == {
         "family": families[1].code,
-        "actions": 1,
-        "planned": 500.0,
+        "actions": 2,
+        "planned": 800.0,
         "spent": 450.0,
     }
+    assert sum(r["planned"] for r in actual["budget_by_family"]) == 1800.0

@@ -51,7 +51,7 @@ def plan(personas: Any, sample: Any) -> dict[str, Any]:
 def _close(client: Any, personas: Any, plan: dict[str, Any], **data: Any) -> Any:
     return client.post(
         url("cycle_close", personas, plan["project"].uuid, 1),
-        {"started_on": "2027-01-01", **data},
+        {"started_on": "2027-01-01", "confirm": "on", **data},
         **HTMX,
     )
 
@@ -122,6 +122,40 @@ def test_a_failure_midway_leaves_the_cycle_open_and_nothing_copied(
         assert not Cycle.objects.filter(project=plan["project"], number=2).exists()
         assert Objective.objects.filter(project=plan["project"]).count() == 3
         assert not Objective.objects.filter(carried_from__isnull=False).exists()
+
+
+def test_closing_without_the_confirmation_closes_nothing(
+    personas: Any, plan: Any, client_for: Any
+) -> None:
+    """Without the dialog (no JavaScript) the form asks for the box; nothing closes silently."""
+    client = client_for(personas.user(Role.EDITOR))
+    for headers in (HTMX, {}):
+        response = client.post(
+            url("cycle_close", personas, plan["project"].uuid, 1),
+            {"started_on": "2027-01-01", "actions": [plan["idea"].uuid]},
+            **headers,
+        )
+        page = response.content.decode()
+        assert response.status_code == 422
+        assert "Closing a cycle cannot be undone" in page and 'name="confirm"' in page
+        # What was ticked stays ticked.
+        assert f'value="{plan["idea"].uuid}"' in page
+    with scopes_disabled():
+        assert Cycle.objects.get(pk=plan["cycle"].pk).status == "open"
+        assert not Cycle.objects.filter(project=plan["project"], number=2).exists()
+
+
+def test_the_close_dialog_says_what_closes_and_that_it_cannot_be_undone(
+    personas: Any, plan: Any, client_for: Any
+) -> None:
+    client = client_for(personas.user(Role.EDITOR))
+    page = client.get(url("cycle_review", personas, plan["project"].uuid, 1)).content.decode()
+    assert '<dialog id="close-dialog"' in page and 'aria-labelledby="close-dialog-title"' in page
+    for expected in ("Close Cycle 1?", "What carries over to Cycle 2", "This cannot be undone.",
+                     'data-objectives-one="%(count)s objective"',
+                     'data-actions-other="%(count)s actions"', "js/cycle_close.js"):  # fmt: skip
+        assert expected in page, expected
+    assert "hx-confirm" not in page
 
 
 def test_a_closed_cycle_cannot_be_closed_again(personas: Any, plan: Any, client_for: Any) -> None:

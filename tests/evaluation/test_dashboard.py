@@ -367,28 +367,29 @@ def test_exports_have_headers_in_the_language_asked(
     assert french["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(french.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Indicateur", "Étape TRACER", "Niveau"]
-    assert rows[0][-2:] == ["Taux d'atteinte (%)", "Statut"]
+    assert rows[0][-3:] == ["Taux d'atteinte (%)", "Statut", "Cycle"]
     assert rows[1][0] == "'=HYPERLINK(evil) 1"  # a formula is neutralised
-    assert rows[1][-1] == "En bonne voie"
+    assert rows[1][-2:] == ["En bonne voie", "1"]  # the cycle shown: the current one
 
     english = _export(client, personas, project, "indicators", "csv", lang="en")
     rows = list(csv.reader(io.StringIO(english.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Indicator", "TRACER stage", "Level"]
-    assert rows[1][-2:] == ["60.0", "On track"]
+    assert rows[1][-3:] == ["60.0", "On track", "1"]
 
     funnel = _export(client, personas, project, "funnel", "csv", lang="en").content
     assert funnel.decode("utf-8-sig").startswith("TRACER stage,Objectives,Actions,Idea,Planned")
 
     workbook = _export(client, personas, project, "all", "xlsx", lang="fr")
-    assert workbook["Content-Disposition"].endswith('.xlsx"')
+    assert workbook["Content-Disposition"].endswith('-cycle-1-tous-les-tableaux.xlsx"')
     sheets = load_workbook(io.BytesIO(workbook.content))
     assert sheets.sheetnames == ["Indicateurs", "Entonnoir TRACER", "Budget par famille du mix"]
     assert [c.value for c in sheets["Entonnoir TRACER"][1]][:2] == ["Étape TRACER", "Objectifs"]
     assert sheets["Indicateurs"]["A2"].value == "'=HYPERLINK(evil) 1"
     budget = load_workbook(io.BytesIO(_export(client, personas, project, "budget", "xlsx").content))
     assert [c.value for c in budget.active[1]] == [
-        "Mix family", "Actions", "Planned budget (€)", "Spent (€)",
+        "Mix family", "Actions", "Planned budget (€)", "Spent (€)", "Cycle",
     ]  # fmt: skip
+    assert [c.value for c in budget.active[2]][-1] == 1  # a number, for the spreadsheet
 
 
 def test_unknown_tables_and_formats_are_404(

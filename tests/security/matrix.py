@@ -63,6 +63,13 @@ WORKSPACE_URLS: dict[str, Row] = {
     "plan_table": Row(hidden_from_partner=True),
     "plan_export": Row(hidden_from_partner=True),
     "plan_matrix": Row(hidden_from_partner=True),
+    "plan_matrix_cell": Row(
+        method="POST",
+        min_role=Role.EDITOR,
+        hidden_from_partner=True,
+        query="?stage=tracer.reputation&family=mix.promotion",
+        data={"reason": "Not for this territory"},
+    ),
     "plan_timeline": Row(hidden_from_partner=True),
     "plan_changes": Row(hidden_from_partner=True, query="?rev=0&p=x"),
     "plan_activity": Row(hidden_from_partner=True),

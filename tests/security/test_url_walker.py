@@ -583,3 +583,29 @@ def test_api_partner_sees_a_project_once_it_is_shared(
     api_sample["action"].lead_partner = organisation
     api_sample["action"].save(update_fields=["lead_partner"])
     assert _api_request(client, "PATCH", action_url, body, secret).status_code == 200
+
+
+# Pages that pick their cycle from ``?cycle=<number>`` (territories.views.cycle_or_404).
+CYCLE_PAGES = sorted(
+    name
+    for name in WORKSPACE_NAMES
+    if "<uuid:project_uuid>" in ALL_URLS[name] and WORKSPACE_URLS[name].method == "GET"
+)
+
+
+@pytest.mark.parametrize("name", CYCLE_PAGES)
+def test_the_cycle_parameter_opens_nothing_to_others(
+    name: str, personas: Any, full_sample: Any, client_for: Any
+) -> None:
+    """``?cycle=`` changes which cycle a page shows, never who may see it: another workspace
+    gets 404 with or without it, every role gets what the matrix says, and a cycle the project
+    does not have is 404 where the page reads the parameter."""
+    url = reverse(name, kwargs=_kwargs(name, personas, full_sample))
+    row = WORKSPACE_URLS[name]
+    joiner = "&" if row.query else "?"
+    outsider = client_for(personas.user("outsider"))
+    assert outsider.get(url + row.query + joiner + "cycle=1").status_code == 404
+    for role in [r.value for r in Role]:
+        client = client_for(personas.user(role))
+        response = client.get(url + row.query + joiner + "cycle=1")
+        assert response.status_code in _expected(row, role), (name, role, response.status_code)

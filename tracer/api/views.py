@@ -10,8 +10,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.apifilters import code_filter, scoped_uuid_filter, updated_since
 from core.restapi import WorkspaceViewSet, changed
+from territories.api.filters import cycle_filter
 from territories.api.serializers import only_visible_projects
-from territories.models import Audience, Cycle, Project
+from territories.models import Audience, Project
 from territories.selectors import visible_projects
 from tracer import services
 from tracer.api.serializers import ObjectiveSerializer
@@ -20,7 +21,7 @@ from tracer.models import Objective, TracerStage
 
 class ObjectiveFilter(django_filters.FilterSet):
     project = scoped_uuid_filter(Project, field_name="project", limit=only_visible_projects)
-    cycle = scoped_uuid_filter(Cycle, field_name="cycle")
+    cycle = cycle_filter()
     stage = code_filter(TracerStage, field_name="stage", help_text="A TRACER stage code.")
     audience = code_filter(Audience, field_name="audiences", help_text="An audience code.")
     is_draft = django_filters.BooleanFilter()

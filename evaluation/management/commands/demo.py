@@ -38,8 +38,9 @@ from governance.models import (
     ProposalStatus,
     StepStatus,
 )
-from mix.models import Action
-from mix.services import plan_library_import
+from mix.models import Action, MixFamily
+from mix.selectors import plan_actions
+from mix.services import irrelevant_cell_mark, plan_library_import
 from territories import services as territory_services
 from territories.models import Audience, Project, ProjectStatus, Territory, TerritoryKind
 from tracer.models import Objective, TracerStage
@@ -258,7 +259,14 @@ class Command(BaseCommand):
             kind=PartnerKind.ASSOCIATION, status=ProposalStatus.CONTACTED,
         )  # fmt: skip
         self._maturity(owner, workspace, cycle, DEMO_MATURITY[0])
-        unfinished = [a for a in Action.objects.filter(project=project, objective__cycle=cycle)
+        # Two cells of the matrix are not relevant for this project: they carry over, not gaps.
+        for stage_code, family_code, reason in DEMO_IRRELEVANT_CELLS:
+            irrelevant_cell_mark(
+                actor=owner, workspace=workspace, project=project, cycle=cycle,
+                stage=TracerStage.objects.get(code=stage_code),
+                family=MixFamily.objects.get(code=family_code), reason=reason,
+            )  # fmt: skip
+        unfinished = [a for a in plan_actions(project=project, cycle=cycle)
                       if a.status in cycles.UNFINISHED]  # fmt: skip
         following = cycles.cycle_close(
             actor=owner, workspace=workspace, cycle=cycle, started_on=timezone.localdate(),
@@ -534,6 +542,19 @@ DEMO_OWNERSHIP = [
     (OwnershipKind.SURVEY, dt.date(2026, 5, 20), "Enquête fierté d'appartenance",
      "Habitants", 640, "72 % recommanderaient le territoire à un proche."),
 ]  # fmt: skip
+
+DEMO_IRRELEVANT_CELLS = [
+    (
+        "tracer.retention",
+        "mix.price",
+        "Les tarifs relèvent des opérateurs privés, pas de la démarche.",
+    ),
+    (
+        "tracer.together",
+        "mix.labels_awards",
+        "Pas de label à créer pour réunir les acteurs du territoire.",
+    ),
+]
 
 DEMO_MATURITY = [
     {"element.organisation": 2, "element.local_ownership": 1, "element.method": 2,
