@@ -570,22 +570,23 @@ class PlanTimeline(_PlanPage):
     def shown(self, content: bytes, fetched: Fetched) -> int:
         html = content.decode()
         self._check_counters(html, fetched.figures)
+        # Each bar is a link holding the title; its tooltip holds the title and the dates.
         bars = re.findall(
-            r'<a href="[^"]*/actions/([0-9a-f-]{36})/">(.*?)</a></div>\s*'
-            r'<div class="tl-track" role="cell"><span class="tl-bar status-([a-z_]+)"[^>]*>'
-            r"(.*?)</span>",
+            r'<a class="tl-item" href="[^"]*/actions/([0-9a-f-]{36})/"[^>]*>'
+            r'<span class="tl-bar status-([a-z_]+)">(.*?)</span></a>\s*'
+            r'<span class="tl-tip" role="tooltip" id="[^"]*"><strong>.*?</strong><br>'
+            r"<time[^>]*>(.*?)</time> → <time[^>]*>(.*?)</time>",
             html,
             re.S,
         )
-        shown = [(item, unescape(title), status) for item, title, status, _dates in bars]
+        shown = [(item, unescape(title), status) for item, status, title, _start, _end in bars]
         if shown != [(_uuid(r[0]), r[1], r[2]) for r in fetched.rows]:
             raise self._fail("the bars differ from the baseline's")
-        for (_item, _title, _status, dates), row in zip(bars, fetched.rows, strict=True):
-            start, _arrow, end = unescape(dates).partition("→")
-            if _date_parts(start) != _expected_date_parts(row[3]) or _date_parts(
-                end
+        for (_item, _status, _title, start, end), row in zip(bars, fetched.rows, strict=True):
+            if _date_parts(unescape(start)) != _expected_date_parts(row[3]) or _date_parts(
+                unescape(end)
             ) != _expected_date_parts(row[4] or row[3]):
-                raise self._fail(f"the bar of {row[1]!r} shows {dates!r}")
+                raise self._fail(f"the bar of {row[1]!r} shows {start!r} → {end!r}")
         undated = re.search(r"(\d+) actions? ha(?:s|ve) no start date", html)
         if (int(undated.group(1)) if undated else 0) != fetched.figures["undated"]:
             raise self._fail("the number of undated actions differs from the baseline's")

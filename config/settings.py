@@ -197,6 +197,8 @@ if env.str("EMAIL_URL", default=""):
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages read dates day first (17/05/2026), as the team in Europe does: config/formats/en.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Paris")
 USE_I18N = True
 USE_TZ = True
@@ -326,9 +328,14 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # An expected 403 or 404 is one line (method, path, user, reason); a 500 keeps its traceback.
+    "filters": {"one_line_client_errors": {"()": "core.logs.OneLineClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["one_line_client_errors"]},
+    },
 }
 
 # Demo data (``manage.py demo``) is only for the embedded default.

@@ -32,7 +32,7 @@ from django.db.models.query_utils import DeferredAttribute
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.fields import SkipField, get_attribute
@@ -811,7 +811,11 @@ class WorkspaceViewSet(GenericViewSet):
         length = request.META.get("CONTENT_LENGTH") or "0"
         if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
             raise PayloadTooLarge(
-                _("The request body is larger than %(limit)d bytes.")
+                ngettext(
+                    "The request body is larger than %(limit)d byte.",
+                    "The request body is larger than %(limit)d bytes.",
+                    settings.API_MAX_BODY_BYTES,
+                )
                 % {"limit": settings.API_MAX_BODY_BYTES}
             )
         super().initial(request, *args, **kwargs)

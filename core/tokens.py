@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.models import ApiToken, Membership, TokenScope, User, Workspace
 from core.roles import Role, can
@@ -61,7 +62,11 @@ def token_create(
     active = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count()
     if active >= MAX_ACTIVE_TOKENS:
         raise ValidationError(
-            _("You already have %(count)d tokens here: revoke one you no longer use.")
+            ngettext(
+                "You already have %(count)d token here: revoke it if you no longer use it.",
+                "You already have %(count)d tokens here: revoke one you no longer use.",
+                active,
+            )
             % {"count": active}
         )
     secret = PREFIX + secrets.token_urlsafe(30)

@@ -47,7 +47,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.models import (
     DeliveryStatus,
@@ -107,7 +107,11 @@ def validate_url(url: str) -> str:
     if len(url) > MAX_URL_LENGTH:
         raise ValidationError(
             {
-                "url": _("The address is too long (%(max)d characters at most).")
+                "url": ngettext(
+                    "The address is too long (%(max)d character at most).",
+                    "The address is too long (%(max)d characters at most).",
+                    MAX_URL_LENGTH,
+                )
                 % {"max": MAX_URL_LENGTH}
             }
         )
@@ -191,7 +195,11 @@ def endpoint_create(
     url, chosen = _clean(url, events)
     if WebhookEndpoint.objects.filter(workspace=workspace).count() >= MAX_ENDPOINTS:
         raise ValidationError(
-            _("This workspace already has %(count)d endpoints: delete one you no longer use.")
+            ngettext(
+                "This workspace already has %(count)d endpoint: delete it if you no longer use it.",
+                "This workspace already has %(count)d endpoints: delete one you no longer use.",
+                MAX_ENDPOINTS,
+            )
             % {"count": MAX_ENDPOINTS}
         )
     endpoint = WebhookEndpoint(

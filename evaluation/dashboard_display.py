@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext_lazy
 
 from evaluation.models import IndicatorLevel
 from mix.models import ActionStatus, MixFamily
@@ -27,6 +28,28 @@ STATUS_LABELS = {
     "late": gettext_lazy("Late"),
     "no_target": gettext_lazy("No target"),
     "no_data": gettext_lazy("No data"),
+}
+# The counters above the charts: a number of indicators in each status, with its plural forms.
+STATUS_COUNTS = {
+    "reached": ngettext_lazy(
+        "<strong>%(count)s</strong> reached", "<strong>%(count)s</strong> reached", "count"
+    ),
+    "on_track": ngettext_lazy(
+        "<strong>%(count)s</strong> on track", "<strong>%(count)s</strong> on track", "count"
+    ),
+    "late": ngettext_lazy(
+        "<strong>%(count)s</strong> late", "<strong>%(count)s</strong> late", "count"
+    ),
+    "no_target": ngettext_lazy(
+        "<strong>%(count)s</strong> without a target",
+        "<strong>%(count)s</strong> without a target",
+        "count",
+    ),
+    "no_data": ngettext_lazy(
+        "<strong>%(count)s</strong> without data",
+        "<strong>%(count)s</strong> without data",
+        "count",
+    ),
 }
 SCHEDULE_LABELS = {  # of the actions, counted
     "done": pgettext_lazy("actions", "Done"),
@@ -128,11 +151,18 @@ def budget_rows(data: dict[str, Any], ref: Reference) -> list[dict[str, Any]]:
     ]
 
 
-def count_rows(counts: dict[str, int], labels: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {"code": code, "label": label, "count": counts.get(code, 0)}
-        for code, label in labels.items()
-    ]
+def count_rows(
+    counts: dict[str, int], labels: dict[str, Any], texts: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """One row per code; with ``texts`` (plural forms), ``text`` says "3 reached" as HTML."""
+    rows = []
+    for code, label in labels.items():
+        row = {"code": code, "label": label, "count": counts.get(code, 0)}
+        if texts is not None:
+            # Our own catalogue's text around an integer.
+            row["text"] = mark_safe(texts[code] % {"count": int(row["count"])})  # noqa: S308
+        rows.append(row)
+    return rows
 
 
 def project_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -296,7 +326,7 @@ def display(data: dict[str, Any], ref: Reference, *, kind: str) -> dict[str, Any
     funnel = funnel_rows(data, ref)
     budget = budget_rows(data, ref)
     schedule = count_rows(data.get("schedule", {}), SCHEDULE_LABELS)
-    statuses = count_rows(data.get("statuses", {}), STATUS_LABELS)
+    statuses = count_rows(data.get("statuses", {}), STATUS_LABELS, STATUS_COUNTS)
     charts: dict[str, Any] = {
         **_funnel_charts(funnel),
         "budget": _money_chart([r["family_label"] for r in budget], budget, horizontal=True),

@@ -3,8 +3,9 @@ every problem, file-wide or per row. Nothing here writes: ``services.measurement
 all the rows, or none.
 
 The file: a header row naming the columns ``indicator`` (an indicator's identifier or its exact
-name), ``period`` (YYYY-MM-DD), ``value``, and optionally ``source`` and ``note`` (French names
-are accepted too); separated by commas or semicolons; UTF-8 with or without a byte-order mark;
+name), ``period`` (YYYY-MM-DD), ``value``, and optionally ``source`` and ``note``, or their
+French names (``indicateur``, ``période``, ``valeur``, ``source``, ``note``), in any case, with
+or without accents; separated by commas or semicolons; UTF-8 with or without a byte-order mark;
 decimals with a point or a comma.
 """
 
@@ -14,12 +15,14 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from evaluation import selectors
 from evaluation.models import Indicator, Measurement
@@ -28,9 +31,18 @@ from territories.models import Project
 
 COLUMNS = ("indicator", "period", "value", "source", "note")
 REQUIRED = ("indicator", "period", "value")
+# The columns' names as the page and the template file show them, in the reader's language.
+COLUMN_NAMES = {
+    "indicator": pgettext_lazy("CSV column", "indicator"),
+    "period": pgettext_lazy("CSV column", "period"),
+    "value": pgettext_lazy("CSV column", "value"),
+    "source": pgettext_lazy("CSV column", "source"),
+    "note": pgettext_lazy("CSV column", "note"),
+}
+# A header cell is read without case or accents ("Période", "PERIODE", "période" are one name),
+# so the French names work whatever the language of the page that imports the file.
 ALIASES = {
     "indicateur": "indicator",
-    "période": "period",
     "periode": "period",
     "valeur": "value",
     "remarque": "note",
@@ -134,7 +146,11 @@ def parse_text(*, project: Project, text: str) -> ParsedImport:
         return result
     if len(data) > MAX_ROWS:
         result.errors.append(
-            _("The file has %(count)d rows: the limit is %(max)d. Split it in several files.")
+            ngettext(
+                "The file has %(count)d row: the limit is %(max)d. Split it in several files.",
+                "The file has %(count)d rows: the limit is %(max)d. Split it in several files.",
+                len(data),
+            )
             % {"count": len(data), "max": MAX_ROWS}
         )
         return result
@@ -164,14 +180,27 @@ def parse_text(*, project: Project, text: str) -> ParsedImport:
     return result
 
 
+def column_names() -> list[str]:
+    """The five column names in the active language (indicator, period... or indicateur...)."""
+    return [str(COLUMN_NAMES[code]) for code in COLUMNS]
+
+
+def column_key(cell: str) -> str:
+    """A header cell's column: English or French name, any case, with or without accents."""
+    name = cell.strip().strip('"').strip()
+    bare = "".join(
+        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+    ).casefold()
+    return ALIASES.get(bare, bare)
+
+
 def _columns(header: list[str]) -> tuple[list[str], str | None]:
-    names = []
-    for cell in header:
-        name = cell.strip().strip('"').strip().lower()
-        names.append(ALIASES.get(name, name))
-    expected = ", ".join(COLUMNS)
-    unknown = [name or "?" for name in names if name not in COLUMNS]
-    missing = [name for name in REQUIRED if name not in names]
+    names = [column_key(cell) for cell in header]
+    expected = ", ".join(column_names())
+    unknown = [
+        cell.strip() or "?" for cell, name in zip(header, names, strict=True) if name not in COLUMNS
+    ]
+    missing = [str(COLUMN_NAMES[name]) for name in REQUIRED if name not in names]
     if unknown or missing:
         problems = []
         if missing:
@@ -184,7 +213,9 @@ def _columns(header: list[str]) -> tuple[list[str], str | None]:
         ) % {"expected": expected, "problems": "; ".join(problems)}
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
-        return names, _("The column %(name)s appears twice.") % {"name": duplicated[0]}
+        return names, _("The column %(name)s appears twice.") % {
+            "name": COLUMN_NAMES[duplicated[0]]
+        }
     return names, None
 
 
@@ -205,7 +236,11 @@ def _parse_line(
         )
         errors.append(
             (
-                _("This line has %(found)d values but the header names %(expected)d columns.")
+                ngettext(
+                    "This line has %(found)d value but the header names %(expected)d columns.",
+                    "This line has %(found)d values but the header names %(expected)d columns.",
+                    len(cells),
+                )
                 % {"found": len(cells), "expected": len(columns)}
                 + " "
                 + hint

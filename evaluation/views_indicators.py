@@ -362,9 +362,7 @@ def measurements_template(
     names = [i.name.strip() for i in indicators]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if french else ",", lineterminator="\r\n")
-    writer.writerow(
-        ["indicateur", "période", "valeur", "source", "note"] if french else imports.COLUMNS
-    )
+    writer.writerow(imports.column_names())
     day = timezone.localdate()
     for indicator, name in zip(indicators, names, strict=True):
         key = name if names.count(name) == 1 else str(indicator.uuid)

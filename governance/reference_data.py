@@ -9,14 +9,14 @@ ELEMENTS = [
         "code": "element.organisation",
         "number": 1,
         "label_en": "Power generator: the organisation",
-        "label_fr": "Le générateur de puissance : l'organisation",
+        "label_fr": "Le générateur de puissance\u00a0: l'organisation",
         "description_en": (
             "The base of an effective project: how it is governed and steered, how its actors "
             "share information, how it connects with other policies, how the brand is managed "
             "and how means are pooled."
         ),
         "description_fr": (
-            "La base d'une démarche efficace : sa gouvernance et son pilotage, le partage "
+            "La base d'une démarche efficace\u00a0: sa gouvernance et son pilotage, le partage "
             "d'information entre ses acteurs, ses liens avec les autres politiques, la gestion "
             "de la marque et la mise en commun des moyens."
         ),
@@ -31,8 +31,8 @@ ELEMENTS = [
             "abroad: local actors and residents take it up from the start or step by step."
         ),
         "description_fr": (
-            "Une démarche ne doit pas rester longtemps « hors sol », même tournée vers "
-            "l'international : acteurs locaux et habitants se l'approprient dès le départ ou "
+            "Une démarche ne doit pas rester longtemps «\u00a0hors sol\u00a0», même tournée vers "
+            "l'international\u00a0: acteurs locaux et habitants se l'approprient dès le départ ou "
             "au fil des actions."
         ),
     },
@@ -42,7 +42,7 @@ ELEMENTS = [
         "label_en": "The 10-step marketing method",
         "label_fr": "La méthode marketing en 10 étapes",
         "description_en": "Follow a method: three sequences broken down into ten steps.",
-        "description_fr": "Suivre une méthode : trois séquences découpées en dix étapes.",
+        "description_fr": "Suivre une méthode\u00a0: trois séquences découpées en dix étapes.",
     },
     {
         "code": "element.mix",
@@ -169,7 +169,7 @@ STEPS = [
         "Analyser les marchés",
         False,
         "One sheet per target market: size, trends, flows, decision criteria.",
-        "Une fiche par marché cible : taille, tendances, flux, critères de choix.",
+        "Une fiche par marché cible\u00a0: taille, tendances, flux, critères de choix.",
     ),
     (
         "method.s1.environment",
@@ -274,7 +274,7 @@ STEP_GUIDANCE = {
         "Before any choice, organise what you know and what you need to know: who collects which "
         "data, how often, and where partners find it. Start small (a shared folder, a monitoring "
         "list) and make it a habit.",
-        "Avant tout choix, organisez ce que vous savez et ce qu'il vous faut savoir : qui "
+        "Avant tout choix, organisez ce que vous savez et ce qu'il vous faut savoir\u00a0: qui "
         "collecte quelles données, à quel rythme, et où les partenaires les trouvent. Commencez "
         "petit (un dossier partagé, une liste de veille) et faites-en une habitude.",
     ),
@@ -282,13 +282,13 @@ STEP_GUIDANCE = {
         "List the markets the territory competes on (companies, talent, visitors, students...) "
         "and describe each: its size, how it moves, and what makes its customers choose a place.",
         "Listez les marchés sur lesquels le territoire est en concurrence (entreprises, talents, "
-        "visiteurs, étudiants…) et décrivez chacun : sa taille, ses évolutions et ce qui fait "
+        "visiteurs, étudiants…) et décrivez chacun\u00a0: sa taille, ses évolutions et ce qui fait "
         "choisir un lieu à ses clients.",
     ),
     "method.s1.environment": (
         "Look beyond the markets: economic, social, technological, environmental and regulatory "
         "trends that open opportunities or bring threats over the next years.",
-        "Regardez au-delà des marchés : les tendances économiques, sociales, technologiques, "
+        "Regardez au-delà des marchés\u00a0: les tendances économiques, sociales, technologiques, "
         "environnementales et réglementaires qui ouvrent des opportunités ou font peser des "
         "menaces dans les années à venir.",
     ),
@@ -296,20 +296,20 @@ STEP_GUIDANCE = {
         "Compare the territory's offer with the rival territories your targets also consider. "
         "Be honest about weaknesses: they tell you what to fix before you promote.",
         "Comparez l'offre du territoire avec celle des territoires rivaux que vos cibles "
-        "envisagent aussi. Soyez lucides sur les faiblesses : elles disent quoi corriger avant "
+        "envisagent aussi. Soyez lucides sur les faiblesses\u00a0: elles disent quoi corriger avant "
         "de promouvoir.",
     ),
     "method.s1.matching": (
         "Map how your targets actually meet the territory: the channels, intermediaries, "
         "prescribers and touchpoints, online and on site, and who owns each of them.",
-        "Cartographiez comment vos cibles rencontrent réellement le territoire : canaux, "
+        "Cartographiez comment vos cibles rencontrent réellement le territoire\u00a0: canaux, "
         "intermédiaires, prescripteurs et points de contact, en ligne et sur place, et qui "
         "tient chacun d'eux.",
     ),
     "method.s1.synthesis": (
         "Bring the diagnosis together: strengths, weaknesses, opportunities, threats, and the "
         "segments worth going after first. Share it with the partners before moving on.",
-        "Rassemblez le diagnostic : forces, faiblesses, opportunités, menaces, et les segments "
+        "Rassemblez le diagnostic\u00a0: forces, faiblesses, opportunités, menaces, et les segments "
         "à viser en priorité. Partagez-le avec les partenaires avant d'aller plus loin.",
     ),
     "method.s2.ambition": (
@@ -329,7 +329,7 @@ STEP_GUIDANCE = {
         "Turn the choices into actions: for each target and TRACER stage, pick the families of "
         "the mix, who leads, the budget and the dates. The action plan of this project is the "
         "place to do it.",
-        "Traduisez les choix en actions : pour chaque cible et chaque étape TRACER, choisissez "
+        "Traduisez les choix en actions\u00a0: pour chaque cible et chaque étape TRACER, choisissez "
         "les familles du mix, le pilote, le budget et les dates. Le plan d'actions du projet "
         "est fait pour cela.",
     ),
@@ -364,13 +364,13 @@ ELEMENT_ADVICE = {
     "element.method": (
         "Take the method tracker step by step: name a person in charge and a date for the next "
         "step not done, and attach what each finished step produced.",
-        "Suivez la méthode étape par étape : nommez un responsable et une date pour la prochaine "
+        "Suivez la méthode étape par étape\u00a0: nommez un responsable et une date pour la prochaine "
         "étape non terminée, et joignez ce que chaque étape achevée a produit.",
     ),
     "element.mix": (
         "Look at the TRACER x mix matrix for empty families and stages: add actions beyond "
         "promotion (welcome, offer, partnerships, ambassadors).",
-        "Repérez dans la matrice TRACER x mix les familles et les étapes vides : ajoutez des "
+        "Repérez dans la matrice TRACER x mix les familles et les étapes vides\u00a0: ajoutez des "
         "actions au-delà de la promotion (accueil, offre, partenariats, ambassadeurs).",
     ),
     "element.evaluation": (
@@ -383,7 +383,7 @@ ELEMENT_ADVICE = {
         "After each evaluation, write down the lessons and send each to the policy it concerns "
         "(urbanism, housing, economy...); follow them until they are acted on.",
         "Après chaque évaluation, notez les enseignements et adressez chacun à la politique "
-        "concernée (urbanisme, habitat, économie…) ; suivez-les jusqu'à leur prise en compte.",
+        "concernée (urbanisme, habitat, économie…)\u00a0; suivez-les jusqu'à leur prise en compte.",
     ),
     "element.new_actors": (
         "Before closing the cycle, list the organisations and people missing around the table "

@@ -6,7 +6,8 @@
   owners delete any comment (a thread's first comment takes its replies with it).
 * The thread's author, or an editor and above, resolves and reopens a thread.
 * @mentions (see ``core.mentions``) name members of the workspace; those who can see the project
-  are recorded on the comment and notified once, after commit.
+  are recorded on the comment, highlighted in its HTML and notified once, after commit. The
+  notification's text is plain (no Markdown), truncated with an ellipsis.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import mentions
 from core import selectors as core_selectors
 from core import services as core_services
-from core.markup import render_markdown
+from core.markup import plain_text, render_markdown
 from core.models import Membership, User, Workspace
 from core.roles import can
 from core.tenancy import assert_same_workspace, workspace_scope
@@ -42,7 +44,14 @@ def _clean_body(body: str) -> str:
         raise ValidationError({"body": _("Write something first.")})
     if len(body) > BODY_MAX_LENGTH:
         raise ValidationError(
-            {"body": _("A comment holds %(max)d characters at most.") % {"max": BODY_MAX_LENGTH}}
+            {
+                "body": ngettext(
+                    "A comment holds %(max)d character at most.",
+                    "A comment holds %(max)d characters at most.",
+                    BODY_MAX_LENGTH,
+                )
+                % {"max": BODY_MAX_LENGTH}
+            }
         )
     return body
 
@@ -77,6 +86,12 @@ def _mentioned_users(*, workspace: Workspace, comment: Comment) -> list[User]:
     return [m.user for m in selectors.members_who_can_see(project=project, memberships=named)]
 
 
+def _highlighted(body: str, users: list[User]) -> str:
+    """The body's HTML, with the @handles that named one of ``users`` highlighted."""
+    handles = {h for h in mentions.handles_in(body) if any(mentions.matches(u, h) for u in users)}
+    return render_markdown(body, mentions=handles)
+
+
 def _notify_after_commit(
     *, actor: User, workspace: Workspace, comment: Comment, recipients: list[User]
 ) -> None:
@@ -84,7 +99,7 @@ def _notify_after_commit(
     if not recipients:
         return
     target = comment_target(comment)
-    text = f"{Truncator(target.title).chars(80)}: {Truncator(comment.body).chars(200)}"
+    text = f"{Truncator(target.title).chars(80)}: {Truncator(plain_text(comment.body)).chars(200)}"
     transaction.on_commit(
         partial(
             _notify,
@@ -142,11 +157,11 @@ def comment_create(
         parent=parent,
         author=actor,
         body=body,
-        body_html=render_markdown(body),
         **{kind: target},
     )
-    comment.save()
     mentioned = _mentioned_users(workspace=workspace, comment=comment)
+    comment.body_html = _highlighted(body, mentioned)
+    comment.save()
     if mentioned:
         comment.mentions.set(mentioned)
     _notify_after_commit(actor=actor, workspace=workspace, comment=comment, recipients=mentioned)
@@ -167,10 +182,10 @@ def comment_update(
         return comment
     already = set(comment.mentions.values_list("pk", flat=True))
     comment.body = body
-    comment.body_html = render_markdown(body)
+    mentioned = _mentioned_users(workspace=workspace, comment=comment)
+    comment.body_html = _highlighted(body, mentioned)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
-    mentioned = _mentioned_users(workspace=workspace, comment=comment)
     comment.mentions.set(mentioned)
     _notify_after_commit(
         actor=actor,

@@ -100,10 +100,14 @@ class ActionCreateForm(forms.Form):
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.MEDIUM
     )
     start_date = forms.DateField(
-        label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Start date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end_date = forms.DateField(
-        label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("End date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     budget_planned = forms.DecimalField(
         label=_("Planned budget (€)"), min_value=0, max_digits=12, decimal_places=2, initial=0
@@ -184,13 +188,13 @@ class ActionFilterForm(forms.Form):
         label=_("From"),
         help_text=_("Actions still running on or after this date."),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ends_before = forms.DateField(
         label=_("Until"),
         help_text=_("Actions starting on or before this date."),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:

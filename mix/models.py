@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core.models import User
 from core.reference import ReferenceItem
@@ -29,6 +32,27 @@ class ActionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     DROPPED = "dropped", _("Dropped")
+
+
+# A count of actions in each status, with its plural forms ("6 ideas", "1 done"): the French
+# adjective agrees with the number (1 réalisée, 2 réalisées).
+ACTION_STATUS_COUNTS: dict[str, Any] = {
+    ActionStatus.IDEA: ngettext_lazy(
+        "<strong>%(count)s</strong> idea", "<strong>%(count)s</strong> ideas", "count"
+    ),
+    ActionStatus.PLANNED: ngettext_lazy(
+        "<strong>%(count)s</strong> planned", "<strong>%(count)s</strong> planned", "count"
+    ),
+    ActionStatus.IN_PROGRESS: ngettext_lazy(
+        "<strong>%(count)s</strong> in progress", "<strong>%(count)s</strong> in progress", "count"
+    ),
+    ActionStatus.DONE: ngettext_lazy(
+        "<strong>%(count)s</strong> done", "<strong>%(count)s</strong> done", "count"
+    ),
+    ActionStatus.DROPPED: ngettext_lazy(
+        "<strong>%(count)s</strong> dropped", "<strong>%(count)s</strong> dropped", "count"
+    ),
+}
 
 
 class Action(PlanItem):

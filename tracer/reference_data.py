@@ -20,7 +20,7 @@ TRACER_STAGES = [
         ),
         "description_fr": (
             "S'entendre sur la façon dont l'équipe et ses partenaires travaillent ensemble au "
-            "quotidien pour bien servir les cibles : stand collectif sur un salon, CRM commun, "
+            "quotidien pour bien servir les cibles\u00a0: stand collectif sur un salon, CRM commun, "
             "parcours du visiteur à un point d'entrée, traitement des contacts reçus par le "
             "portail partagé. De la gestion de projet concrète plutôt qu'une gouvernance sur le "
             "papier."
@@ -40,7 +40,7 @@ TRACER_STAGES = [
         ),
         "description_fr": (
             "Faire connaître le territoire à de nouveaux publics, améliorer ou corriger son image "
-            "et sa réputation durable : un récit fondé sur son identité et ses atouts, puis une "
+            "et sa réputation durable\u00a0: un récit fondé sur son identité et ses atouts, puis une "
             "plateforme de marque dont les messages, visuels et outils servent aux partenaires et "
             "aux ambassadeurs."
         ),
@@ -76,7 +76,7 @@ TRACER_STAGES = [
             "or the sales pages of a website."
         ),
         "description_fr": (
-            "Transformer les prospects en clients : surtout les actions de placement du mix, "
+            "Transformer les prospects en clients\u00a0: surtout les actions de placement du mix, "
             "comme une équipe commerciale, un showroom, un incubateur, des stands sur des salons, "
             "la prospection sur les réseaux sociaux ou la partie commerciale d'un site."
         ),
@@ -95,7 +95,7 @@ TRACER_STAGES = [
         ),
         "description_fr": (
             "Mobiliser acteurs locaux, fans, ambassadeurs, greeters et prescripteurs pour porter "
-            "le message du territoire, de plus en plus par le numérique ; y compris les nouveaux "
+            "le message du territoire, de plus en plus par le numérique\u00a0; y compris les nouveaux "
             "arrivants et les visiteurs qui partagent ce qu'ils ont vécu ici."
         ),
     },
@@ -112,7 +112,7 @@ TRACER_STAGES = [
             "business visitors, special offers for repeat tourists."
         ),
         "description_fr": (
-            "Faire revenir ou garder les clients existants : les touristes reviennent, les "
+            "Faire revenir ou garder les clients existants\u00a0: les touristes reviennent, les "
             "entreprises réinvestissent, les étudiants restent, les familles s'installent pour "
             "de bon. Visites d'entreprises, offres ciblées pour les visiteurs d'affaires "
             "réguliers, offres spéciales pour les touristes fidèles."

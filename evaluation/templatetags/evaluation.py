@@ -16,6 +16,15 @@ register = template.Library()
 
 
 @register.filter
+def plural_count(value: Any) -> int:
+    """The whole number that picks a plural form for a quantity ("1.5 days"): gettext takes
+    integers only. A fractional quantity takes the plural form (English requires it; French
+    usage accepts it), so it counts as 2."""
+    number = Decimal(value or 0)
+    return int(number) if number == number.to_integral_value() else 2
+
+
+@register.filter
 def measure(value: Any) -> str:
     """A stored value as people write it: no trailing zeros, localised ("12,5" in French)."""
     if value is None or value == "":

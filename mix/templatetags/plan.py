@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.roles import can
-from mix.models import Action
+from mix.models import ACTION_STATUS_COUNTS, Action
 from mix.selectors import can_edit_action
 from tracer.coediting import display
 from tracer.coediting import field_label as coediting_label
@@ -42,6 +42,13 @@ def can_edit(context: Any, item: Any) -> bool:
             return False
         return can_edit_action(membership=membership, action=item, org_ids=context.get("org_ids"))
     return can(membership.role, "objective.update")
+
+
+@register.filter
+def status_count(status: str, count: int) -> str:
+    """ "<strong>6</strong> ideas": the count of actions in one status, with its plural form."""
+    text = ACTION_STATUS_COUNTS[status] % {"count": int(count)}
+    return mark_safe(text)  # noqa: S308 - our own catalogue's text around an integer
 
 
 @register.filter
@@ -82,7 +89,8 @@ def _edit_prefix(item: Any, name: str) -> str:
     key = (get_language() or "en", type(item), name)
     prefix = _EDIT_PREFIXES.get(key)
     if prefix is None:
-        prefix = _("Edit %(field)s") % {"field": field_label(item, name).lower()} + ": "
+        # The colon from the catalogue: French puts a no-break space before it.
+        prefix = _("Edit %(field)s") % {"field": field_label(item, name).lower()} + _(":") + " "
         _EDIT_PREFIXES[key] = prefix
     return prefix
 

@@ -210,7 +210,7 @@ def test_create_territory_micro_territory_and_project(
     cycles = page.get_by_role("region", name="Cycles")
     expect(cycles.get_by_role("listitem")).to_have_count(1)
     expect(cycles.get_by_role("listitem")).to_contain_text("Cycle 1")
-    expect(cycles.get_by_role("listitem")).to_contain_text("March 2, 2026")
+    expect(cycles.get_by_role("listitem")).to_contain_text("2 March 2026")
     facts = page.locator("dl.facts")
     expect(facts.get_by_role("link", name="Loire Valley")).to_be_visible()
     expect(facts).to_contain_text("Active")

@@ -117,7 +117,7 @@ def test_the_page_shows_the_latest_snapshot_and_when_it_was_computed(
     response = client_for(personas.user(Role.VIEWER)).get(page_url(personas, project))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Computed on March 12, 2026, 2:05 p.m. in 42 ms" in body  # Europe/Paris
+    assert "Computed on 12 March 2026, 14:05 in 42 ms" in body  # Europe/Paris, day first
     assert "Updating the numbers" not in body
     assert "Overnight stays 1" in body and "Overnight stays 2" in body
     assert 'id="dashboard-data" type="application/json"' in body  # chart data, not a script

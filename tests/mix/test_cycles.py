@@ -216,7 +216,9 @@ def test_every_plan_page_reads_the_chosen_cycle_only(
 
 def _matrix_counts(page: str) -> dict[tuple[str, str], int]:
     cells = re.findall(
-        r'data-stage="([^"]+)" data-family="([^"]+)">\s*<a [^>]*>\s*<strong>(\d+)</strong>', page
+        r'<td data-stage="([^"]+)" data-family="([^"]+)">\s*<div [^>]*>\s*<a [^>]*>\s*'
+        r"<strong>(\d+)</strong>",
+        page,
     )
     return {(stage, family): int(count) for stage, family, count in cells}
 

@@ -166,6 +166,10 @@ def assert_inert(html: str) -> Page:
             if e.tag not in ALLOWED_TAGS:
                 problems.append(f"tag outside the allow-list in a comment: {where}")
             allowed = {"href", "title", "rel"} if e.tag == "a" else set()
+            if e.tag == "mark":  # our highlight of a mention, its one class only
+                allowed = {"class"}
+                if e.attrs.get("class", "mention") != "mention":
+                    problems.append(f"a class other than mention on a mark: {where}")
             extra = set(e.attrs) - allowed
             if extra:
                 problems.append(f"attributes {sorted(extra)} in a comment: {where}")

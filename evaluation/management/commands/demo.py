@@ -97,7 +97,7 @@ class Command(BaseCommand):
                 name="Loire-Touraine",
                 kind=TerritoryKind.INTERCOMMUNALITY,
                 description=(
-                    "Intercommunalité de la vallée de la Loire : patrimoine, vignobles, "
+                    "Intercommunalité de la vallée de la Loire\u00a0: patrimoine, vignobles, "
                     "un tissu de PME industrielles et un campus en construction."
                 ),
             )
@@ -119,7 +119,7 @@ class Command(BaseCommand):
                     name="Attractivité Loire-Touraine 2026-2028",
                     ambition=(
                         "Faire de Loire-Touraine la destination des actifs qui veulent vivre "
-                        "et entreprendre au bord de la Loire : +300 nouveaux habitants par an "
+                        "et entreprendre au bord de la Loire\u00a0: +300 nouveaux habitants par an "
                         "et 15 implantations d'entreprises d'ici 2028."
                     ),
                     status=ProjectStatus.ACTIVE,
@@ -252,7 +252,7 @@ class Command(BaseCommand):
         gov.actor_proposal_save(
             actor=owner, workspace=workspace, cycle=cycle, name="Université de Tours",
             kind=PartnerKind.UNIVERSITY, status=ProposalStatus.INVITED,
-            reason="Retenir les étudiants diplômés : la cible talents en dépend.",
+            reason="Retenir les étudiants diplômés\u00a0: la cible talents en dépend.",
         )  # fmt: skip
         gov.actor_proposal_save(
             actor=owner, workspace=workspace, cycle=cycle, name="Club des entreprises du Chinonais",
@@ -464,7 +464,7 @@ DEMO_INDICATORS: list[dict[str, Any]] = [
 DEMO_LESSONS: list[dict[str, Any]] = [
     {
         "learned": (
-            "Les salons professionnels coûtent cher pour peu de prospects qualifiés ; "
+            "Les salons professionnels coûtent cher pour peu de prospects qualifiés\u00a0; "
             "les webinaires sectoriels avec la CCI en apportent deux fois plus."
         ),
         "source": "evaluation",
@@ -476,7 +476,7 @@ DEMO_LESSONS: list[dict[str, Any]] = [
     {
         "learned": (
             "La vacance commerciale recule dans les rues où les loyers ont été négociés avec "
-            "les propriétaires : la démarche est à étendre aux rues adjacentes."
+            "les propriétaires\u00a0: la démarche est à étendre aux rues adjacentes."
         ),
         "source": "action",
         "indicator": "Taux de vacance commerciale (centre de Chinon)",
@@ -497,7 +497,7 @@ DEMO_LESSONS: list[dict[str, Any]] = [
     },
     {
         "learned": (
-            "Les ambassadeurs les plus actifs sont des chefs d'entreprise : un kit de "
+            "Les ambassadeurs les plus actifs sont des chefs d'entreprise\u00a0: un kit de "
             "présentation du territoire les aiderait à convaincre leurs recrues."
         ),
         "source": "workshop",
@@ -515,13 +515,13 @@ PARTNER_CONTACTS = [
 
 DEMO_MEETINGS = [
     (dt.date(2026, 2, 10), "Lancement de la démarche",
-     "**Validé** : le diagnostic partagé et le calendrier.\n\n- La CCI pilote la cible entreprises\n"
+     "**Validé**\u00a0: le diagnostic partagé et le calendrier.\n\n- La CCI pilote la cible entreprises\n"
      "- L'office de tourisme pilote la cible touristes",
      [("Lancer le club des ambassadeurs avant l'été.", DecisionStatus.DONE, dt.date(2026, 6, 30)),
       ("Mutualiser un CRM entre l'office de tourisme et la CCI.", DecisionStatus.IN_PROGRESS,
        dt.date(2026, 12, 31))]),
     (dt.date(2026, 6, 18), "Bilan du premier semestre",
-     "Les résultats de notoriété progressent ; le budget salons est revu à la baisse.",
+     "Les résultats de notoriété progressent\u00a0; le budget salons est revu à la baisse.",
      [("Remplacer deux salons par des webinaires sectoriels.", DecisionStatus.OPEN,
        dt.date(2026, 9, 30))]),
 ]  # fmt: skip
@@ -568,6 +568,6 @@ DEMO_MATURITY = [
 
 MATURITY_REASONS = {
     "element.organisation": "Comité de pilotage en place, réunions trimestrielles.",
-    "element.local_ownership": "Une réunion publique et une enquête ; peu de retours aux habitants.",
+    "element.local_ownership": "Une réunion publique et une enquête\u00a0; peu de retours aux habitants.",
     "element.evaluation": "Indicateurs définis, mesures encore irrégulières.",
 }
