@@ -343,7 +343,11 @@ def display(data: dict[str, Any], ref: Reference, *, kind: str) -> dict[str, Any
     }
     if kind == "project":
         indicators = indicator_rows(data, ref)
-        outputs = [r for r in indicators if r["level"] == IndicatorLevel.OUTPUT]
+        # The output indicators that evaluate the cycle's actions, as the snapshot lists them.
+        evaluating = {o["uuid"] for o in data.get("outputs", [])}
+        outputs = [
+            r for r in indicators if r["level"] == IndicatorLevel.OUTPUT and r["uuid"] in evaluating
+        ]
         charts["attainment"] = _attainment_chart(indicators)
         charts["outputs"] = _attainment_chart(outputs)
         charts["trends"] = _trend_charts(indicators)

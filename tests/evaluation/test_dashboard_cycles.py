@@ -173,6 +173,10 @@ def test_the_dashboard_counts_the_current_cycle_by_default_and_another_when_aske
     assert "Cycle 1 was closed on" in old and "?cycle=2" in old  # the banner leads on
     assert "as they stood when it closed" in old
     assert "with every value measured so far" in body
+    # The evaluation of the actions: the output indicator linked to a cycle-1 action.
+    assert [r["name"] for r in closed.context["shown"]["outputs"]] == ["Visitors welcomed"]
+    assert current.context["shown"]["outputs"] == []
+    assert "No output indicator for this cycle" in body
 
 
 def test_the_budget_by_family_is_the_plans_planned_budget_in_each_cycle(
