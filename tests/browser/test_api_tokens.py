@@ -158,7 +158,9 @@ def test_a_new_member_creates_a_token_pulls_the_plan_and_uses_the_docs(
     # the token through "Authorize".
     page.get_by_role("link", name="Read the API documentation").first.click()
     expect(page).to_have_url(re.compile(r"/api/v1/docs/$"))
-    # Some 200 operations: the docs list their groups folded; each opens on a click.
+    # Some 200 operations: the docs list their groups folded; each opens on a click. The
+    # schema takes seconds to generate on a busy machine: wait for the groups to be drawn.
+    page.locator(".opblock-tag").first.wait_for(timeout=60_000)
     for tag in ("me", "Actions", "Territories", "Memberships"):
         page.locator(f'.opblock-tag[data-tag="{tag}"]').click()
     expect(page.get_by_text("List actions", exact=True)).to_be_visible()
