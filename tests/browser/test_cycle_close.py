@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from core.roles import Role
 from core.tenancy import scopes_disabled
 from territories.models import Cycle
+from tests.browser.csp import RECORD_VIOLATIONS
 from tests.conftest import Personas
 from tests.factories import ActionFactory, ObjectiveFactory, ProjectFactory
 
@@ -22,12 +23,6 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", function (event) {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
 
 IN_DIALOG = "() => document.getElementById('close-dialog').contains(document.activeElement)"
 

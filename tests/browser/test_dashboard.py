@@ -19,6 +19,7 @@ from core.tenancy import workspace_scope
 from evaluation import services
 from evaluation.models import Indicator
 from territories.models import Project
+from tests.browser.csp import RECORD_VIOLATIONS
 from tests.conftest import Personas
 from tests.factories import ActionFactory, ObjectiveFactory, ProjectFactory
 from tracer.models import TracerStage
@@ -33,12 +34,6 @@ pytestmark = [
 # ms: the idle page polls every 5 s; with a worker, the debounced recomputation waits 5 s more.
 LIVE = 25_000
 
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", function (event) {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
 
 CHARTS_DRAWN = """() => {
   const canvases = Array.from(document.querySelectorAll("canvas[data-chart], #trend-chart"));

@@ -16,6 +16,7 @@ from governance import services
 from governance.models import Element
 from mix.models import Action
 from territories.models import Cycle
+from tests.browser.csp import RECORD_VIOLATIONS
 from tests.conftest import Personas
 from tests.factories import ActionFactory, ObjectiveFactory, ProjectFactory
 from tracer.models import Objective
@@ -25,13 +26,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
 ]
-
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", function (event) {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
 
 
 def _errors(page: Page) -> list[str]:

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.roles import Role
+from tests.browser.csp import RECORD_VIOLATIONS
 from tests.conftest import Personas
 from tests.factories import IndicatorFactory, MeasurementFactory
 
@@ -20,12 +21,6 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", function (event) {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI + " " + (event.target && event.target.outerHTML ? event.target.outerHTML.slice(0, 100) : "") + " " + event.sample);
-});
-"""
 
 CHART = """() => { const c = window.Chart && Chart.getChart(document.querySelector('canvas[data-indicator-chart]'));
   return c ? {type: c.config.type, width: c.canvas.width, height: c.canvas.height,

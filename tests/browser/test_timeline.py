@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from core.roles import Role
+from tests.browser.csp import RECORD_VIOLATIONS
 from tests.conftest import Personas
 from tests.factories import (
     ActionFactory,
@@ -27,12 +28,6 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", function (event) {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
 
 LONG = "A welcome programme for the families of the engineers the port hires this year"
 
