@@ -40,7 +40,20 @@
     var incoming = fragment && fragment.firstElementChild;
     if (incoming && incoming.id && target && target.id !== incoming.id && document.getElementById(incoming.id)) {
       event.detail.shouldSwap = false;
+      return;
     }
+    // A swap from the poll keeps the keyboard where it was (a matrix cell's control, a field).
+    var active = document.activeElement;
+    if (target && active && active.id && active !== document.body && target.contains(active)) {
+      refocus = active.id;
+    }
+  });
+  var refocus = null;
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    if (!refocus) return;
+    var again = document.getElementById(refocus);
+    refocus = null;
+    if (again && document.activeElement !== again) again.focus();
   });
   // Presence: the poller carries {"action:<uuid>": ["Claire", ...]}; show it on each item.
   function showPresence() {
