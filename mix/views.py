@@ -94,7 +94,7 @@ def cycle_context(request: WorkspaceRequest, project: Project, cycle: Cycle) -> 
     """The cycle a plan page shows, the switcher's cycles, and whether the page is read-only.
     On a closed cycle the page's ``can`` refuses every plan write, so no editor is drawn."""
     cycles = list(territories_selectors.cycle_list(project=project).order_by("number"))
-    current = territories_selectors.cycle_current(project=project)
+    current = territories_selectors.current_of(cycles)
     closed = cycle.status == CycleStatus.CLOSED
     context: dict[str, Any] = {
         "cycle": cycle,

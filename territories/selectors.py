@@ -208,10 +208,14 @@ def cycle_list(*, project: Project) -> QuerySet[Cycle]:
 
 
 def cycle_current(*, project: Project) -> Cycle:
-    """The cycle a project's pages show by default: the open cycle with the highest number
-    (the last one when all are closed). Every project has at least cycle 1."""
-    cycles = Cycle.objects.filter(project=project).order_by("-number")
-    return cycles.filter(status="open").first() or cycles.first()  # type: ignore[return-value]
+    """The cycle a project's pages show by default (see :func:`current_of`). One query."""
+    return current_of(list(Cycle.objects.filter(project=project)))
+
+
+def current_of(cycles: list[Cycle]) -> Cycle:
+    """Of a project's cycles, the current one: the open cycle with the highest number, the last
+    one when all are closed. Every project has at least cycle 1."""
+    return max(cycles, key=lambda c: (c.status == "open", c.number))
 
 
 def cycle_get(*, project: Project, number: Any) -> Cycle | None:
