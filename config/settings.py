@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     # Our apps, lowest layer first (core <- territories <- governance <- tracer <- mix <- evaluation).
     "core",
     "territories",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # The one entry point that activates the workspace scope for /w/<slug>/ URLs.
     "core.middleware.WorkspaceMiddleware",
+    # Last: turns a locked-out sign-in into the login page with the time to wait (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -187,6 +190,50 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
+
+# --- Sign-in protection (django-axes, core.logins) ----------------------------------------
+# The axes backend refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# An account is locked after this many failed sign-ins within the window, from any address;
+# an address after this many, whatever the accounts tried (a shared office address may make
+# a few honest mistakes).
+LOGIN_FAILURE_LIMIT_ACCOUNT = env.int("LOGIN_FAILURE_LIMIT_ACCOUNT", default=5)
+LOGIN_FAILURE_LIMIT_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_ADDRESS", default=20)
+# Failures are forgotten, and a lockout ends, this many minutes after the last counted failure.
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_HANDLER = "core.logins.LoginAttemptHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "core.logins.failure_limit"
+AXES_COOLOFF_TIME = "core.logins.cool_off"
+AXES_USERNAME_CALLABLE = "core.logins.attempted_username"
+AXES_LOCKOUT_CALLABLE = "core.logins.lockout_response"
+# Attempts made while locked out are refused and not counted: a lockout ends on time, however
+# long a guesser keeps trying (no lasting denial of service for the account's owner).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Successful sign-ins are not kept in a table of their own (the audit log keeps what matters).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# The client's address: the TCP peer, unless a trusted TLS proxy in front sets X-Forwarded-For
+# (never trust a header a client can write itself, or the address lockout is bypassed).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Password reset requests and invitation pages: at most so many per e-mail address and per
+# client address within the window (core.ratelimit, in the cache).
+RATE_LIMITS = {
+    "password_reset": {
+        "per_email": env.int("PASSWORD_RESET_MAX_PER_EMAIL", default=5),
+        "per_address": env.int("PASSWORD_RESET_MAX_PER_ADDRESS", default=20),
+        "minutes": env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60),
+    },
+    "invitation": {
+        "per_email": env.int("INVITATION_MAX_PER_EMAIL", default=10),
+        "per_address": env.int("INVITATION_MAX_PER_ADDRESS", default=30),
+        "minutes": env.int("INVITATION_WINDOW_MINUTES", default=15),
+    },
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Territoria <no-reply@territoria.local>")
@@ -324,6 +371,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     if env.bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # The proxy appends the client's address to X-Forwarded-For: take the last one.
+        AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+        AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+        AXES_IPWARE_PROXY_ORDER = "right-most"
 
 LOGGING = {
     "version": 1,
@@ -335,6 +386,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django.request": {"filters": ["one_line_client_errors"]},
+        # Axes' own lines repeat ours (territoria.security) at every attempt.
+        "axes": {"level": "WARNING"},
     },
 }
 

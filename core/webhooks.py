@@ -44,11 +44,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core import audit
 from core.models import (
     DeliveryStatus,
     Membership,
@@ -189,6 +191,7 @@ def endpoint_create(
     events: Iterable[str],
     description: str = "",
     is_active: bool = True,
+    request: HttpRequest | None = None,
 ) -> WebhookEndpoint:
     """A new endpoint, with a new secret."""
     _require_manager(actor, workspace)
@@ -213,6 +216,14 @@ def endpoint_create(
     )
     endpoint.full_clean()
     endpoint.save()
+    audit.record(
+        event=audit.Event.WEBHOOK_CREATED,
+        workspace=workspace,
+        actor=actor,
+        request=request,
+        target=endpoint,
+        events=chosen,
+    )
     return endpoint
 
 
@@ -240,15 +251,32 @@ def endpoint_update(
 
 
 @transaction.atomic
-def endpoint_delete(*, actor: User, workspace: Workspace, endpoint: WebhookEndpoint) -> None:
+def endpoint_delete(
+    *,
+    actor: User,
+    workspace: Workspace,
+    endpoint: WebhookEndpoint,
+    request: HttpRequest | None = None,
+) -> None:
     """Delete the endpoint and its deliveries' log; deliveries in flight are dropped."""
     _require_manager(actor, workspace)
+    audit.record(
+        event=audit.Event.WEBHOOK_DELETED,
+        workspace=workspace,
+        actor=actor,
+        request=request,
+        target=endpoint,
+    )
     endpoint.delete()
 
 
 @transaction.atomic
 def endpoint_rotate_secret(
-    *, actor: User, workspace: Workspace, endpoint: WebhookEndpoint
+    *,
+    actor: User,
+    workspace: Workspace,
+    endpoint: WebhookEndpoint,
+    request: HttpRequest | None = None,
 ) -> WebhookEndpoint:
     """A new secret; the old one still signs deliveries for a day (a second ``v1=``)."""
     _require_manager(actor, workspace)
@@ -257,6 +285,13 @@ def endpoint_rotate_secret(
     endpoint.previous_secret_expires_at = timezone.now() + PREVIOUS_SECRET_GRACE
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+    audit.record(
+        event=audit.Event.WEBHOOK_SECRET_CHANGED,
+        workspace=workspace,
+        actor=actor,
+        request=request,
+        target=endpoint,
+    )
     return endpoint
 
 
