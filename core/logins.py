@@ -189,7 +189,7 @@ def _record(event: audit.Event, request: HttpRequest, email: str | None, **detai
 def _on_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    if request is None or not settings.AXES_ENABLED:
+    if request is None:
         return
     email = attempted_username(request, credentials)
     address = get_client_ip_address(request)
