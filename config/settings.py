@@ -217,9 +217,13 @@ AXES_RESET_ON_SUCCESS = True
 # Successful sign-ins are not kept in a table of their own (the audit log keeps what matters).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
-# The client's address: the TCP peer, unless a trusted TLS proxy in front sets X-Forwarded-For
-# (never trust a header a client can write itself, or the address lockout is bypassed).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address (core.logins.client_address): the TCP peer; behind the TLS proxy, the
+# address that proxy appended to X-Forwarded-For (the entries before it are the client's own
+# words: trusting them would let a guesser pick a new address at each attempt).
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_TLS_PROXY", default=False) else 0
+)
+AXES_CLIENT_IP_CALLABLE = "core.logins.client_address"
 # Password reset requests and invitation pages: at most so many per e-mail address and per
 # client address within the window (core.ratelimit, in the cache).
 RATE_LIMITS = {
@@ -371,10 +375,6 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     if env.bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-        # The proxy appends the client's address to X-Forwarded-For: take the last one.
-        AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-        AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
-        AXES_IPWARE_PROXY_ORDER = "right-most"
 
 LOGGING = {
     "version": 1,

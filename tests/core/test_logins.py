@@ -329,3 +329,37 @@ def test_invitation_acceptance_is_throttled_per_invited_email(
     assert "Try again in" in client.post(url, bad, REMOTE_ADDR=_address()).content.decode()
     # Reading the invitation is not limited.
     assert client.get(url, REMOTE_ADDR=_address()).status_code == 200
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_address_lockout(client: Any) -> None:
+    address = _address()
+    for n in range(20):
+        client.post(
+            reverse("login"),
+            {"username": f"u{n}@example.org", "password": "x"},
+            REMOTE_ADDR=address,
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n + 1}",
+        )
+    UserFactory(email="fine@example.org")
+    response = client.post(
+        reverse("login"),
+        {"username": "fine@example.org", "password": PASSWORD},
+        REMOTE_ADDR=address,
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
+    assert response.status_code == 429
+
+
+def test_behind_the_proxy_the_address_it_appended_counts(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from core.logins import client_address
+
+    factory = RequestFactory()
+    request = factory.post(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7"
+    )
+    assert client_address(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_address(request) == "198.51.100.7"
+    assert client_address(factory.post("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
