@@ -25,6 +25,16 @@ TEMPLATE = "core/audit_log.html"
 PAGE_SIZE = 50
 
 
+def detail_text(detail: dict[str, Any]) -> str:
+    """``after=admin before=viewer``: an event's details on one line (lists joined by commas)."""
+    parts = []
+    for key, value in sorted(detail.items()):
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        parts.append(f"{key}={'' if value is None else value}")
+    return " ".join(parts)
+
+
 def _events(request: WorkspaceRequest) -> tuple[AuditFilterForm, dict[str, Any], Any]:
     form = AuditFilterForm(request.GET)
     filters = form.filters()
@@ -38,6 +48,8 @@ def _events(request: WorkspaceRequest) -> tuple[AuditFilterForm, dict[str, Any],
 def audit_log(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
     form, filters, events = _events(request)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.detail_text = detail_text(event.detail)
     querystring = urlencode({k: str(v) for k, v in filters.items()})
     context = {
         "filters": form,
@@ -72,7 +84,7 @@ def _rows(events: Any) -> Iterator[list[str]]:
             event.actor_label,
             event.target_label,
             event.ip or "",
-            " ".join(f"{k}={v}" for k, v in sorted(event.detail.items())),
+            detail_text(event.detail),
         ]
 
 
