@@ -333,7 +333,8 @@ _MONTHS = {
     **dict.fromkeys(("novembre", "nov", "november"), 11),
     **dict.fromkeys(("decembre", "dec", "december"), 12),
 }
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+# Matched on lower-cased text (see _bare): "t" and "z" are ISO 8601's T and Z.
+_TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"
 _ISO = re.compile(rf"(?P<y>\d{{4}})(?P<s>[-/.])(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}}){_TIME}")
 _NUMERIC = re.compile(
     rf"(?P<a>\d{{1,2}})(?P<s>[/.-])(?P<b>\d{{1,2}})(?P=s)(?P<y>\d{{4}}|\d{{2}}){_TIME}"
@@ -388,7 +389,7 @@ class DateFormat:
     """How a file writes its dates: the forms seen, and day first or month first."""
 
     order: str = DAY_FIRST  # of the numeric dates
-    labels: list[str] = field(default_factory=list)  # "DD/MM/YYYY", "YYYY-MM-DD", ... by use
+    labels: list[str] = field(default_factory=list)  # "DD/MM/YYYY", "YYYY-MM-DD"... most used first
     assumed_example: str = ""  # every numeric date read both ways: the first, read day first
     conflict: bool = False  # some dates only day first, others only month first
     day_first_example: str = ""
@@ -454,13 +455,25 @@ def _example(shape: _Shape) -> str:
 
 
 def _label(shape: _Shape, order: str) -> str:
+    """A date form in neutral codes ("DD/MM/YYYY", "YYYY-MM-DD", "words-day", "words-month");
+    ``describe`` translates them."""
     if shape.kind == "numeric":
         separator, year = shape.label[0], shape.label[1:]
         first, second = ("DD", "MM") if order == DAY_FIRST else ("MM", "DD")
         return f"{first}{separator}{second}{separator}{year}"
     if shape.kind == WORDS:
-        return _("“31 December 2026”") if shape.label == "day" else _("“December 2026”")
+        return f"words-{shape.label}"
     return shape.label
+
+
+def _label_text(label: str) -> str:
+    """A date form in the reader's language: "DD/MM/YYYY" is "JJ/MM/AAAA" in French."""
+    if label == "words-day":
+        return _("“31 December 2026”")
+    if label == "words-month":
+        return _("“December 2026”")
+    codes = {"YYYY": _("YYYY"), "YY": _("YY"), "MM": _("MM"), "DD": _("DD")}
+    return re.sub("YYYY|YY|MM|DD", lambda found: codes[found.group(0)], label)
 
 
 # --- What was detected ------------------------------------------------------------------------
@@ -486,10 +499,10 @@ def describe(
         elif numbers.mark == POINT:
             parts.append(_("decimal point"))
         if numbers.ambiguous and not numbers.mixed:
-            kind, comma, point = number_kind(numbers.ambiguous)
+            _kind, comma, point = number_kind(numbers.ambiguous)
             value = numbers.read(numbers.ambiguous)
             other = point if value == comma else comma
-            reading = {"value": numbers.ambiguous, "reading": _plain(value), "other": _plain(other)}
+            words = {"value": numbers.ambiguous, "reading": _plain(value), "other": _plain(other)}
             if numbers.mark is None:
                 notes.append(
                     _(
@@ -497,7 +510,7 @@ def describe(
                         "the file shows its decimal mark. If it means %(other)s, write it "
                         "without a separator."
                     )
-                    % reading
+                    % words
                 )
             else:
                 notes.append(
@@ -505,10 +518,11 @@ def describe(
                         "“%(value)s” is read as %(reading)s (not %(other)s), with the decimal "
                         "mark of the other values of the file."
                     )
-                    % reading
+                    % words
                 )
     if dates is not None and dates.labels:
-        parts.append(_("dates %(formats)s") % {"formats": " / ".join(dates.labels)})
+        formats = " / ".join(_label_text(label) for label in dates.labels)
+        parts.append(_("dates %(formats)s") % {"formats": formats})
         if dates.conflict:
             notes.append(
                 _(
@@ -523,12 +537,12 @@ def describe(
                 % {"example": dates.month_first_example}
             )
         elif dates.assumed_example:
-            reading = dates.read(dates.assumed_example)
+            day = dates.read(dates.assumed_example)
             notes.append(
                 _(
                     "Every date of the file can be read day first or month first: they are "
                     "read day first, as French teams write them (%(example)s is %(reading)s)."
                 )
-                % {"example": dates.assumed_example, "reading": date_format(reading, "j F Y")}
+                % {"example": dates.assumed_example, "reading": date_format(day, "j F Y")}
             )
     return Detection(summary=", ".join(parts), notes=notes)

@@ -9,8 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluation import selectors
 from core.csvread import parse_number
+from evaluation import selectors
 from evaluation.models import (
     CatalogueIndicator,
     Direction,

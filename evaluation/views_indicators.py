@@ -249,9 +249,7 @@ def _cache_key(token: str) -> str:
     return f"evaluation-import:{token}"
 
 
-def _keep(
-    request: WorkspaceRequest, project: Project, text: str, name: str, encoding: str
-) -> str:
+def _keep(request: WorkspaceRequest, project: Project, text: str, name: str, encoding: str) -> str:
     """Keep the file's text until the user confirms: in the cache under a random token, which
     the uploader's session lists for this project (one pending import per project)."""
     token = secrets.token_urlsafe(24)
