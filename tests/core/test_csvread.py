@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,14 @@ from django.utils import translation
 
 from core import csvread
 from core.csvread import CellError, CSVFileError, DateFormat, NumberFormat
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages in English, whatever language an earlier test's request left active."""
+    with translation.override("en"):
+        yield
+
 
 ROWS = "indicateur;période;valeur\r\nÉté;31/12/2025;12,5\r\n"
 
