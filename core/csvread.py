@@ -29,7 +29,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -242,6 +242,16 @@ def number_kind(raw: str) -> tuple[str | None, Decimal | None, Decimal | None]:
     return AMBIGUOUS, comma, point
 
 
+_UNIT = re.compile(r"(?P<number>.*?)[ \u00a0\u202f]*(?P<unit>%|€)")
+
+
+def split_unit(raw: str) -> tuple[str, str]:
+    """("31,5", "%") for "31,5 %": the sign a spreadsheet writes after a formatted number."""
+    text = raw.strip()
+    found = _UNIT.fullmatch(text)
+    return (found.group("number"), found.group("unit")) if found else (text, "")
+
+
 def parse_number(raw: str) -> Decimal | None:
     """One number on its own (a form field): a decimal point or a decimal comma, spaces (or the
     other mark) between thousands: "1 234,5", "1234.5", "1,234.5", "-3"; a single separator
@@ -273,20 +283,30 @@ class NumberFormat:
         seen: Counter[str] = Counter()
         ambiguous = ""
         for raw in values:
-            kind, _comma, _point = number_kind(raw)
+            kind, _comma, _point = number_kind(split_unit(raw)[0])
             if kind in (COMMA, POINT):
                 seen[kind] += 1
             elif kind == AMBIGUOUS and not ambiguous:
-                ambiguous = raw.strip()
+                ambiguous = split_unit(raw)[0]
         if not seen:
             return cls(mark=None, ambiguous=ambiguous)
         mark = COMMA if seen[COMMA] >= seen[POINT] else POINT
         return cls(mark=mark, mixed=len(seen) > 1, ambiguous=ambiguous)
 
-    def read(self, raw: str) -> Decimal:
-        """The value of a cell; raises ``CellError`` if it is not a number or if it could be read
-        two ways in a file that writes decimals both ways."""
-        kind, comma, point = number_kind(raw)
+    def read(self, raw: str, units: Collection[str] = ()) -> Decimal:
+        """The value of a cell; raises ``CellError`` if it is not a number, if it could be read
+        two ways in a file that writes decimals both ways, or if it ends with a sign ("%", "€",
+        as spreadsheets save formatted cells) that is not one of ``units``."""
+        number, unit = split_unit(raw)
+        if unit and unit not in units:
+            raise CellError(
+                _(
+                    "“%(value)s” ends with “%(unit)s”, which this value cannot take: write "
+                    "the number alone."
+                )
+                % {"value": raw, "unit": unit}
+            )
+        kind, comma, point = number_kind(number)
         if kind is None:
             raise CellError(_("“%(value)s” is not a number.") % {"value": raw})
         if kind == AMBIGUOUS:
@@ -300,7 +320,7 @@ class NumberFormat:
                     % {"value": raw, "comma": _plain(comma), "point": _plain(point)}
                 )
             if self.mark is None:
-                value = comma if "," in raw else point
+                value = comma if "," in number else point
             else:
                 value = comma if self.mark == COMMA else point
         else:

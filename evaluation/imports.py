@@ -27,7 +27,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from core import csvread
 from core.csvread import parse_number
 from evaluation import selectors
-from evaluation.models import Indicator, Measurement
+from evaluation.models import Indicator, Measurement, UnitKind
 from evaluation.services import ImportRow, check_plausible, period_start
 from territories.models import Project
 
@@ -52,6 +52,9 @@ ALIASES = {
 }
 MAX_ROWS = 5000
 MAX_VALUE = Decimal(10) ** 12
+# The signs a spreadsheet writes after a formatted cell ("31,5 %", "1 200,00 €") that a unit
+# takes: 31,5 % of a percentage is 31.5.
+UNIT_SIGNS: dict[str, tuple[str, ...]] = {UnitKind.PERCENT: ("%",), UnitKind.AMOUNT: ("€",)}
 __all__ = ["parse_number"]  # the number reader of the inline forms, shared with the import
 
 
@@ -253,7 +256,8 @@ def _parse_line(
     skipped = not raw_value and not errors and indicator is not None
     value = None
     if not skipped:
-        value = _value(raw_value, parsed.numbers or csvread.NumberFormat(), errors)
+        units = UNIT_SIGNS.get(indicator.unit_kind, ()) if indicator is not None else ("%", "€")
+        value = _value(raw_value, parsed.numbers or csvread.NumberFormat(), units, errors)
         if value is not None and indicator is not None:
             try:
                 check_plausible(indicator.unit_kind, value)
@@ -311,12 +315,14 @@ def _period(raw: str, dates: csvread.DateFormat, errors: list[str]) -> dt.date |
         return None
 
 
-def _value(raw: str, numbers: csvread.NumberFormat, errors: list[str]) -> Decimal | None:
+def _value(
+    raw: str, numbers: csvread.NumberFormat, units: tuple[str, ...], errors: list[str]
+) -> Decimal | None:
     if not raw:
         errors.append(_("The value is missing."))
         return None
     try:
-        value = numbers.read(raw)
+        value = numbers.read(raw, units)
     except csvread.CellError as exc:
         errors.append(exc.message)
         return None

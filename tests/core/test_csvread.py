@@ -197,3 +197,14 @@ def test_the_detection_is_told_in_the_readers_language() -> None:
         "lues le jour en premier, comme les écrivent les équipes françaises (03/04/2026 est le "
         "3 avril 2026).",
     ]
+
+
+def test_a_sign_after_a_number_is_read_only_where_it_is_allowed() -> None:
+    numbers = NumberFormat.detect(["31,5 %", "12\u00a0500,00\u00a0€"])
+    assert numbers.mark == ","
+    assert numbers.read("31,5\u00a0%", units=("%",)) == Decimal("31.5")
+    assert numbers.read("12\u00a0500,00 €", units=("€",)) == Decimal("12500")
+    with pytest.raises(CellError, match="ends with “%”"):
+        numbers.read("31,5 %")
+    with pytest.raises(CellError, match=re.escape("“abc %” is not a number.")):
+        numbers.read("abc %", units=("%",))

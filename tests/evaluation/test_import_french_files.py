@@ -333,3 +333,42 @@ def test_a_wrong_header_still_says_how_the_file_was_read(
     assert response.status_code == 422
     assert detected(response) == "Detected: semicolon-separated, Windows-1252."
     assert "unknown: Nom, Année, Montant" in page_text(response)
+
+
+def test_formatted_percentages_and_amounts_keep_their_sign_only_where_it_fits(
+    personas: Personas, imp: Import, client_for: Any
+) -> None:
+    """Excel saves a cell formatted as a percentage or in euros as shown: "31,50 %"."""
+    budget = IndicatorFactory(
+        workspace=imp.workspace, project=imp.project, name="Budget engagé", unit="€",
+        unit_kind="amount", frequency="yearly",
+    )  # fmt: skip
+    client = client_for(imp.editor)
+    good = excel_windows_semicolon(
+        [
+            "indicateur;période;valeur",
+            f"Aided awareness;15/01/2025;31,50{NBSP}%",
+            f"Budget engagé;31/12/2025;12{NBSP}500,00{NBSP}€",
+        ]
+    )
+    response = upload(client, imp, good)
+    assert "decimal comma" in detected(response)
+    confirm(client, imp, response)
+    assert saved() == {
+        ("Aided awareness", dt.date(2025, 1, 1), Decimal("31.5"), "", ""),
+        (budget.name, dt.date(2025, 1, 1), Decimal("12500"), "", ""),
+    }
+    bad = excel_windows_semicolon(
+        [
+            "indicateur;période;valeur",
+            "Jobs created;31/12/2025;12 %",
+            "Budget engagé;31/12/2026;5 %",
+        ]
+    )
+    response = upload(client, imp, bad)
+    assert response.status_code == 422
+    lines = lines_of(response)
+    assert (
+        "“12 %” ends with “%”, which this value cannot take: write the number alone." in (lines[2])
+    )
+    assert "“5 %” ends with “%”" in lines[3]
