@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from core import csvread
-from core.csvread import parse_number
 from evaluation import selectors
 from evaluation.models import Indicator, Measurement, UnitKind
 from evaluation.services import ImportRow, check_plausible, period_start
@@ -55,7 +54,6 @@ MAX_VALUE = Decimal(10) ** 12
 # The signs a spreadsheet writes after a formatted cell ("31,5 %", "1 200,00 €") that a unit
 # takes: 31,5 % of a percentage is 31.5.
 UNIT_SIGNS: dict[str, tuple[str, ...]] = {UnitKind.PERCENT: ("%",), UnitKind.AMOUNT: ("€",)}
-__all__ = ["parse_number"]  # the number reader of the inline forms, shared with the import
 
 
 @dataclass
@@ -126,7 +124,8 @@ def parse_text(*, project: Project, text: str, encoding: str = csvread.UTF8) -> 
     if not lines:
         result.errors.append(_("The file is empty."))
         return result
-    columns, error = _columns(lines[0][1][: max(csvread.width(lines[0][1]), 1)])
+    header = lines[0][1]
+    columns, error = _columns(header[: csvread.width(header)] or header)  # Excel's trailing ;;
     if error:
         result.errors.append(error)
         return result

@@ -208,3 +208,11 @@ def test_a_sign_after_a_number_is_read_only_where_it_is_allowed() -> None:
         numbers.read("31,5 %")
     with pytest.raises(CellError, match=re.escape("“abc %” is not a number.")):
         numbers.read("abc %", units=("%",))
+
+
+def test_libreoffice_quoting_every_text_cell_and_old_mac_line_ends() -> None:
+    quoted = csvread.read_text('"indicateur";"période";"valeur"\n"Été";"31/12/2025";12,5\n')
+    assert quoted.delimiter == ";"
+    assert quoted.records[1] == (2, ["Été", "31/12/2025", "12,5"])
+    mac = csvread.read_text("a;b;c\r1;2;3\r4;5;6\r")
+    assert mac.delimiter == ";" and [n for n, _cells in mac.records] == [1, 2, 3]

@@ -14,10 +14,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.csvread import parse_number
 from core.models import User, Workspace
 from core.roles import Role
 from core.tenancy import scopes_disabled
-from evaluation.imports import parse_number
 from evaluation.models import Indicator, Measurement, MeasurementChange
 from evaluation.views_indicators import IMPORT_SESSION_KEY, _cache_key
 from territories.models import Project
