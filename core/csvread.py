@@ -360,8 +360,18 @@ _NUMERIC = re.compile(
     rf"(?P<a>\d{{1,2}})(?P<s>[/.-])(?P<b>\d{{1,2}})(?P=s)(?P<y>\d{{4}}|\d{{2}}){_TIME}"
 )
 _WORDS = re.compile(r"(?:(?P<d>\d{1,2})(?:er)?\s+)?(?P<month>[a-z]+)\.?(?:\s+|-)(?P<y>\d{4}|\d{2})")
+_YEAR = re.compile(r"(?P<y>\d{4})")
+# "T1 2026" (trimestre), "Q1 2026", "1er trimestre 2026", "2e trimestre 26" (text without accents)
+_QUARTER = re.compile(
+    r"(?:[tq](?P<q>[1-4])|(?P<n>[1-4])(?:er|re|e|eme|nd|st|rd|th)?\s+trimestre)"
+    r"(?:\s+|\s*[-/]\s*)(?P<y>\d{4}|\d{2})"
+)
 _SERIAL = re.compile(r"\d{5}")
-ISO, DAY_FIRST, MONTH_FIRST, WORDS = "iso", "dmy", "mdy", "words"
+ISO, DAY_FIRST, MONTH_FIRST, WORDS, QUARTER, YEAR = "iso", "dmy", "mdy", "words", "quarter", "year"
+# How much time a cell names: a day, or a whole month, quarter or year ("décembre 2026", "T4 2026",
+# "2026"); an import may refuse a span longer than the period it records.
+DAY, MONTH = "day", "month"
+SPANS = (DAY, MONTH, QUARTER, YEAR)
 
 
 def _bare(text: str) -> str:
@@ -401,7 +411,20 @@ def _shape(raw: str) -> _Shape | None:
         day = found.group("d")
         return _Shape(WORDS, "day" if day else "month", int(day or 1),
                       _MONTHS[found.group("month")], _year(found.group("y")))  # fmt: skip
+    if found := _QUARTER.fullmatch(text):
+        quarter = int(found.group("q") or found.group("n"))
+        return _Shape(QUARTER, "quarter", 1, (quarter - 1) * 3 + 1, _year(found.group("y")))
+    if found := _YEAR.fullmatch(text):
+        return _Shape(YEAR, "YYYY", 1, 1, int(found.group("y")))
     return None
+
+
+def date_span(raw: str) -> str:
+    """DAY, MONTH, QUARTER or YEAR: how much time the cell names (DAY if it is not a date)."""
+    shape = _shape(raw)
+    if shape is None or shape.kind in (ISO, "numeric") or shape.label == "day":
+        return DAY
+    return MONTH if shape.kind == WORDS else shape.kind
 
 
 @dataclass
@@ -441,7 +464,7 @@ class DateFormat:
                 raise ValueError(raw)
             if shape.kind == ISO:
                 return dt.date(shape.year, shape.a, shape.b)
-            if shape.kind == WORDS:
+            if shape.kind in (WORDS, QUARTER, YEAR):
                 return dt.date(shape.year, shape.b, shape.a)
             day, month = (shape.a, shape.b) if self.order == DAY_FIRST else (shape.b, shape.a)
             if month > 12 and self.order == DAY_FIRST and shape.a <= 12:
@@ -483,7 +506,7 @@ def _label(shape: _Shape, order: str) -> str:
         return f"{first}{separator}{second}{separator}{year}"
     if shape.kind == WORDS:
         return f"words-{shape.label}"
-    return shape.label
+    return shape.label  # "YYYY-MM-DD", "quarter", "YYYY"
 
 
 def _label_text(label: str) -> str:
@@ -492,6 +515,8 @@ def _label_text(label: str) -> str:
         return _("“31 December 2026”")
     if label == "words-month":
         return _("“December 2026”")
+    if label == "quarter":
+        return _("“Q4 2026”")
     codes = {"YYYY": _("YYYY"), "YY": _("YY"), "MM": _("MM"), "DD": _("DD")}
     return re.sub("YYYY|YY|MM|DD", lambda found: codes[found.group(0)], label)
 

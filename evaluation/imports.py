@@ -26,7 +26,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from core import csvread
 from evaluation import selectors
-from evaluation.models import Indicator, Measurement, UnitKind
+from evaluation.models import Frequency, Indicator, Measurement, UnitKind
 from evaluation.services import ImportRow, check_plausible, period_start
 from territories.models import Project
 
@@ -251,7 +251,7 @@ def _parse_line(
     note = values.get("note", "")
 
     indicator = _indicator(raw_indicator, by_uuid, by_name, errors)
-    period = _period(raw_period, parsed.dates or csvread.DateFormat(), errors)
+    period = _period(raw_period, parsed.dates or csvread.DateFormat(), indicator, errors)
     skipped = not raw_value and not errors and indicator is not None
     value = None
     if not skipped:
@@ -303,15 +303,38 @@ def _indicator(
     return found
 
 
-def _period(raw: str, dates: csvread.DateFormat, errors: list[str]) -> dt.date | None:
+# The longest span a cell may name for an indicator measured so often: a month for a monthly
+# indicator ("mars 2025"), a quarter for a quarterly one ("T1 2025"), a year for a yearly one.
+LONGEST_SPAN: dict[str, str] = {
+    Frequency.MONTHLY: csvread.MONTH,
+    Frequency.QUARTERLY: csvread.QUARTER,
+    Frequency.YEARLY: csvread.YEAR,
+}
+
+
+def _period(
+    raw: str, dates: csvread.DateFormat, indicator: Indicator | None, errors: list[str]
+) -> dt.date | None:
     if not raw:
         errors.append(_("The period is missing."))
         return None
     try:
-        return dates.read(raw)
+        day = dates.read(raw)
     except csvread.CellError as exc:
         errors.append(exc.message)
         return None
+    if indicator is not None:
+        longest = LONGEST_SPAN.get(indicator.frequency, csvread.YEAR)
+        if csvread.SPANS.index(csvread.date_span(raw)) > csvread.SPANS.index(longest):
+            errors.append(
+                _(
+                    "“%(value)s” is longer than a period of this indicator (%(frequency)s): "
+                    "write a day of the period, e.g. 31/03/2025."
+                )
+                % {"value": raw, "frequency": indicator.get_frequency_display().lower()}
+            )
+            return None
+    return day
 
 
 def _value(

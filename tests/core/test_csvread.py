@@ -216,3 +216,24 @@ def test_libreoffice_quoting_every_text_cell_and_old_mac_line_ends() -> None:
     assert quoted.records[1] == (2, ["Été", "31/12/2025", "12,5"])
     mac = csvread.read_text("a;b;c\r1;2;3\r4;5;6\r")
     assert mac.delimiter == ";" and [n for n, _cells in mac.records] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("raw", "day", "span"),
+    [
+        ("2026", dt.date(2026, 1, 1), csvread.YEAR),
+        ("T1 2026", dt.date(2026, 1, 1), csvread.QUARTER),
+        ("t4 2026", dt.date(2026, 10, 1), csvread.QUARTER),
+        ("Q3 2026", dt.date(2026, 7, 1), csvread.QUARTER),
+        ("T2-26", dt.date(2026, 4, 1), csvread.QUARTER),
+        ("1er trimestre 2026", dt.date(2026, 1, 1), csvread.QUARTER),
+        ("3e trimestre 2026", dt.date(2026, 7, 1), csvread.QUARTER),
+        ("2ème trimestre 2026", dt.date(2026, 4, 1), csvread.QUARTER),
+        ("mars 2026", dt.date(2026, 3, 1), csvread.MONTH),
+        ("15 mars 2026", dt.date(2026, 3, 15), csvread.DAY),
+        ("15/03/2026", dt.date(2026, 3, 15), csvread.DAY),
+    ],
+)
+def test_whole_years_quarters_and_months(raw: str, day: dt.date, span: str) -> None:
+    assert DateFormat().read(raw) == day
+    assert csvread.date_span(raw) == span

@@ -372,3 +372,30 @@ def test_formatted_percentages_and_amounts_keep_their_sign_only_where_it_fits(
         "“12 %” ends with “%”, which this value cannot take: write the number alone." in (lines[2])
     )
     assert "“5 %” ends with “%”" in lines[3]
+
+
+def test_a_year_or_a_quarter_names_a_period_that_long_or_longer(
+    personas: Personas, imp: Import, client_for: Any
+) -> None:
+    """ "2025" for a yearly indicator, "T2 2025" for a quarterly one; not "2025" for a quarter."""
+    client = client_for(imp.editor)
+    content = excel_windows_semicolon(
+        ["indicateur;période;valeur", "Jobs created;2025;7", "Aided awareness;T2 2025;31,5"]
+    )
+    response = upload(client, imp, content)
+    assert "dates YYYY / “Q4 2026”" in detected(response)
+    confirm(client, imp, response)
+    assert saved() == {
+        ("Jobs created", dt.date(2025, 1, 1), Decimal("7"), "", ""),
+        ("Aided awareness", dt.date(2025, 4, 1), Decimal("31.5"), "", ""),
+    }
+    response = upload(
+        client,
+        imp,
+        excel_windows_semicolon(["indicateur;période;valeur", "Aided awareness;2025;3"]),
+    )
+    assert response.status_code == 422
+    assert (
+        "“2025” is longer than a period of this indicator (quarterly): write a day of the "
+        "period, e.g. 31/03/2025." in lines_of(response)[2]
+    )
