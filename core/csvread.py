@@ -390,8 +390,10 @@ def _year(raw: str) -> int:
 
 @dataclass(frozen=True)
 class _Shape:
-    kind: str  # ISO, "numeric" or WORDS
-    label: str  # "DD/MM/YYYY" before the order is known: "NN/NN/YYYY"
+    kind: str  # ISO, "numeric", WORDS, QUARTER or YEAR
+    label: str  # numeric: the separator and the year's width ("/YYYY"); WORDS: "day" or "month"
+    # The numbers as written: numeric dates a/b/year (order decided by the file), ISO month a
+    # and day b, the others day a and month b.
     a: int = 0
     b: int = 0
     year: int = 0
@@ -450,7 +452,10 @@ class DateFormat:
         if month_first:
             result.month_first_example = _example(month_first)
         if not day_first and not month_first:
-            both = next((s for s in shapes if s.kind == "numeric" and s.a != s.b), None)
+            both = next(
+                (s for s in shapes if s.kind == "numeric" and s.a != s.b and max(s.a, s.b) <= 12),
+                None,
+            )
             result.assumed_example = _example(both) if both else ""
         counted = Counter(_label(shape, order) for shape in shapes)
         result.labels = [label for label, _count in counted.most_common()]

@@ -237,3 +237,12 @@ def test_libreoffice_quoting_every_text_cell_and_old_mac_line_ends() -> None:
 def test_whole_years_quarters_and_months(raw: str, day: dt.date, span: str) -> None:
     assert DateFormat().read(raw) == day
     assert csvread.date_span(raw) == span
+
+
+def test_impossible_dates_do_not_decide_or_break_the_detection() -> None:
+    dates = DateFormat.detect(["13/13/2026", "02/03/2026"])
+    assert dates.assumed_example == "02/03/2026" and not dates.conflict
+    detection = csvread.describe(encoding="utf-8", delimiter=";", numbers=None, dates=dates)
+    assert "(02/03/2026 is 2 March 2026)" in detection.notes[0]
+    with pytest.raises(CellError, match="is not a date"):
+        dates.read("13/13/2026")
