@@ -217,13 +217,13 @@ AXES_RESET_ON_SUCCESS = True
 # Successful sign-ins are not kept in a table of their own (the audit log keeps what matters).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
-# The client's address (core.logins.client_address): the TCP peer; behind the TLS proxy, the
+# The client's address (core.http.client_address): the TCP peer; behind the TLS proxy, the
 # address that proxy appended to X-Forwarded-For (the entries before it are the client's own
 # words: trusting them would let a guesser pick a new address at each attempt).
 TRUSTED_PROXY_COUNT = env.int(
     "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_TLS_PROXY", default=False) else 0
 )
-AXES_CLIENT_IP_CALLABLE = "core.logins.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
 # Password reset requests and invitation pages: at most so many per e-mail address and per
 # client address within the window (core.ratelimit, in the cache).
 RATE_LIMITS = {

@@ -353,7 +353,7 @@ def test_a_forged_forwarded_header_does_not_escape_the_address_lockout(client: A
 def test_behind_the_proxy_the_address_it_appended_counts(settings: Any) -> None:
     from django.test import RequestFactory
 
-    from core.logins import client_address
+    from core.http import client_address
 
     factory = RequestFactory()
     request = factory.post(
