@@ -432,19 +432,28 @@ def schedule_dashboards(project: Project) -> None:
     sweep (:func:`dashboards_sweep`).
     """
     workspace_id, project_id = project.workspace_id, project.pk
+    key = _dashboards_key(workspace_id, project_id)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(callback, "dashboards_key", None) == key and not getattr(callback, "ran", False)
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return  # one refresh per project and transaction (a library import changes 30 items)
 
     def enqueue() -> None:
         from evaluation.tasks import refresh_dashboards
 
+        enqueue.ran = True  # type: ignore[attr-defined]
         kwargs: dict[str, Any] = {"workspace_id": workspace_id, "project_id": project_id}
         if settings.CELERY_TASK_ALWAYS_EAGER:  # in-process: no worker to spare the work
             refresh_dashboards.apply_async(kwargs=kwargs)
             return
         delay = settings.DASHBOARD_DEBOUNCE_SECONDS
-        if delay <= 0 or cache.add(_dashboards_key(workspace_id, project_id), 1, timeout=delay):
+        if delay <= 0 or cache.add(key, 1, timeout=delay):
             kwargs["not_before"] = time.time() + max(delay, 0)
             refresh_dashboards.apply_async(kwargs=kwargs, queue=settings.DASHBOARD_QUEUE)
 
+    enqueue.dashboards_key = key  # type: ignore[attr-defined]
     transaction.on_commit(enqueue)
 
 
