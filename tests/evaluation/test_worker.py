@@ -7,6 +7,11 @@
   (same id) takes over its own claim. One row, DONE.
 * Two runs of the same version at once: one computes, the other is "skipped".
 * A task scheduled in a transaction that rolls back is never sent.
+* With the production visibility timeout (Redis gives a dead worker's message back only after
+  6 minutes): a worker killed in the middle of the computation a save asked for is recovered by
+  the beat sweep, one snapshot of the new inputs, done within two minutes; a worker killed while
+  its refresh waits for the end of a burst blocks the next save no longer than the window; a
+  burst of saves is one refresh and one computation; a refresh lost on its way is swept.
 
 The kill and concurrency tests start workers of their own (:class:`Workers`) on a private queue:
 the session worker (``celery_worker_process``) also listens to ``dashboards`` and would take
