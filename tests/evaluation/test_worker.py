@@ -354,7 +354,7 @@ def test_a_worker_killed_mid_computation_leaves_one_snapshot_finished_by_the_sam
     assert world.snapshots(inputs_version=version).count() == 1
     assert world.snapshots().count() == 1
     # Claimed twice, both times by the same task: the redelivery took over its own claim (the
-    # stale-claim rule only lets another task in after twice the time limit).
+    # stale-claim rule only lets another task in after DASHBOARD_STALE_SECONDS, 330 s).
     assert done.attempts == 2 and done.error == ""
     assert result.get(timeout=10) == "computed"
     assert received(second.log(), "evaluation.compute_snapshot", result.id) == 1
