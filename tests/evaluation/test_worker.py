@@ -521,14 +521,18 @@ def test_a_worker_killed_mid_computation_of_a_save_is_recovered_by_the_sweep_onc
     assert done.pk == running.pk and done.attempts == 2 and done.error == ""
     row = indicator_row(done, world.indicator)
     assert (row["latest"], row["attainment"], row["measurements"]) == (150.0, 50.0, 2)
+
     # The dead worker's message never came back (the visibility timeout is far off): the new
     # worker computed what the sweep sent, and once only.
-    computed = [
-        line
-        for line in second.log().splitlines()
-        if "evaluation.compute_snapshot[" in line and "'computed'" in line
-    ]
-    assert len(computed) == 2, second.log()  # the project's snapshot and the workspace's
+    def computed() -> list[str]:  # a task's outcome is logged just after its row is written
+        return [
+            line
+            for line in second.log().splitlines()
+            if "evaluation.compute_snapshot[" in line and "'computed'" in line
+        ]
+
+    wait_for("the new worker's computations", lambda: len(computed()) >= 2, timeout=10)
+    assert len(computed()) == 2, second.log()  # the project's snapshot and the workspace's
     # Nothing is left to send again.
     from evaluation.tasks import dashboards_sweep
 
@@ -590,6 +594,17 @@ def test_a_burst_of_saves_is_one_refresh_and_one_computation(
     )
     assert indicator_row(done, world.indicator)["latest"] == 145.0  # the last save's value
     assert world.snapshots().count() == 1  # no snapshot of an intermediate version
+    with workspace_scope(world.workspace):
+        workspace_version = services.inputs_version(None, world.workspace)
+    wait_for(
+        "the workspace's snapshot after the burst",
+        lambda: DashboardSnapshot.unscoped_objects.filter(
+            workspace=world.workspace, project=None, inputs_version=workspace_version,
+            status=SnapshotStatus.DONE,
+        ).first(),
+        timeout=30,
+        logs=workers.logs(),
+    )  # fmt: skip
     assert received(worker.log(), "evaluation.refresh_dashboards") == 1
     # The project's and the workspace's computations, nothing more.
     assert received(worker.log(), "evaluation.compute_snapshot") == 2
