@@ -84,9 +84,7 @@ def refresh_dashboards(
     targets: list[Project | None] = [None]
     if project_id:
         project = Project.objects.filter(pk=project_id).first()
-        if project is None:  # deleted meanwhile: only the workspace's dashboard is left
-            project_id = None
-        else:
+        if project is not None:  # (deleted meanwhile: only the workspace's dashboard is left)
             targets.insert(0, project)
     for target in targets:
         snapshot = services.snapshot_request(workspace=workspace, project=target)
