@@ -145,22 +145,34 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
-CELERY_TASK_ROUTES = {"evaluation.*": {"queue": "dashboards"}}
+# The dashboards' computations run on their own queue (``make worker`` listens to it).
+DASHBOARD_QUEUE = env.str("DASHBOARD_QUEUE", default="dashboards")
+CELERY_TASK_ROUTES = {"evaluation.*": {"queue": DASHBOARD_QUEUE}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # An unacknowledged task (its worker was killed) goes back to the queue after this long.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # An unacknowledged task (its worker was killed) goes back to the queue after this long. It
+    # must stay above the longest task's time limit (evaluation.compute_snapshot, 300 s), or a
+    # task still running would be handed out a second time; every countdown (webhook retries,
+    # transient-error backoffs) stays well below it, as a worker holds those tasks unacked too.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=360),
 }
 CELERY_BEAT_SCHEDULE = {
     "nightly-dashboards": {
         "task": "evaluation.nightly_refresh",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Webhook deliveries whose task was lost (a worker died, Redis was flushed) are sent again.
+    # Dashboards whose refresh or computation was lost (a worker died, Redis was flushed).
+    "dashboards-sweep": {"task": "evaluation.dashboards_sweep", "schedule": 60.0},
+    # Webhook deliveries whose task was lost, or whose retry is too far off for a countdown.
     "webhooks-sweep": {"task": "core.webhooks_sweep", "schedule": 60.0},
     "webhooks-prune": {"task": "core.webhooks_prune", "schedule": crontab(hour=4, minute=5)},
 }
 # A burst of saves within this many seconds causes one dashboard computation.
 DASHBOARD_DEBOUNCE_SECONDS = env.int("DASHBOARD_DEBOUNCE_SECONDS", default=5)
+# A running computation older than this (its time limit, 300 s, and a margin) is dead: another
+# run takes its snapshot over.
+DASHBOARD_STALE_SECONDS = env.int("DASHBOARD_STALE_SECONDS", default=330)
+# The beat sweep sends again a dashboard's work lost for longer than this.
+DASHBOARD_SWEEP_AFTER_SECONDS = env.int("DASHBOARD_SWEEP_AFTER_SECONDS", default=120)
 
 # --- Webhooks (core.webhooks) ----------------------------------------------------------------
 # The public address of the site, for the API links inside webhook payloads (no trailing /).
