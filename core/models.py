@@ -365,6 +365,10 @@ class AuditLogIsAppendOnly(RuntimeError):
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
+        # The one change allowed: an account that is deleted leaves its events unlinked
+        # (Django's SET_NULL cascade); ``actor_label`` keeps who it was.
+        if kwargs == {"actor": None}:
+            return super().update(**kwargs)
         raise AuditLogIsAppendOnly("Audit events are never changed.")
 
 
