@@ -24,6 +24,7 @@ from core.models import AuditEvent, AuditEventKind, ExportStatus, User, Workspac
 from core.roles import Role
 from core.tenancy import scopes_disabled, workspace_scope
 from mix.services import action_save_field
+from tests.conftest import WORKER_MEDIA_ROOT
 from tests.factories import (
     PNG,
     ActionFactory,
@@ -253,8 +254,9 @@ def test_an_export_is_deleted_with_its_file_after_its_retention(
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_builds_the_export_while_the_page_polls(
-    personas: Any, sample: dict[str, Any], client_for: Any, celery_worker_process: Any
+    personas: Any, sample: dict[str, Any], client_for: Any, celery_worker_process: Any, settings: Any
 ) -> None:
+    settings.MEDIA_ROOT = WORKER_MEDIA_ROOT  # where the worker writes the archive
     ws = personas.workspace
     client = client_for(personas.user(Role.OWNER))
     client.post(reverse("workspace_export", args=[ws.slug]))
