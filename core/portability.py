@@ -156,18 +156,22 @@ def workspace_user_ids(workspace_id: int, using: str = "default") -> set[int]:
 
 
 def row_counts(
-    workspace_id: int, *, using: str = "default", include_users: bool = True
+    workspace_id: int,
+    *,
+    using: str = "default",
+    include_users: bool = True,
+    include_not_exported: bool = True,
 ) -> dict[str, int]:
     """``{"app.Model": rows}`` of one workspace: its own row, every table with a workspace
-    column (the exports too), the many-to-many tables of those, and (``include_users``) the
-    users its rows point at."""
+    column (with ``include_not_exported``, the exports too), the many-to-many tables of those,
+    and (``include_users``) the users its rows point at."""
     counts = {
         "core.Workspace": apps.get_model("core", "Workspace")
         ._base_manager.db_manager(using)
         .filter(pk=workspace_id)
         .count()
     }
-    for table in workspace_tables(include_not_exported=True):
+    for table in workspace_tables(include_not_exported=include_not_exported):
         counts[table.label] = table.rows(workspace_id, using).count()
     if include_users:
         counts["core.User"] = len(workspace_user_ids(workspace_id, using))

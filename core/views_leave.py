@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -59,7 +60,8 @@ def workspace_export_status(
     export = exports.export_get(workspace=request.workspace, export_uuid=export_uuid)
     if export is None:
         raise Http404
-    return render_page(request, EXPORT_TEMPLATE, {"export": export}, partial="export_row")
+    # Only the row, whoever asks: it is what the page's poll swaps in.
+    return render(request, f"{EXPORT_TEMPLATE}#export_row", {"export": export})
 
 
 @require_GET
