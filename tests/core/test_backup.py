@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from core import backups, portability
 from tests.conftest import ROOT
@@ -44,8 +45,6 @@ def _check_drill_data(counts: dict[str, Any]) -> None:
 def test_a_backup_restores_into_a_fresh_postgresql_database_with_the_same_rows(
     personas: Any, full_sample: dict[str, Any], tmp_path: Path
 ) -> None:
-    import psycopg
-
     _history(personas, full_sample)
     beta = _beta_sample(personas)
     expected = portability.database_counts()
@@ -59,9 +58,9 @@ def test_a_backup_restores_into_a_fresh_postgresql_database_with_the_same_rows(
         f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
         f"{db['PORT'] or 5432}"
     )
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
-        admin.execute(f'CREATE DATABASE "{fresh}"')
+    with connection.cursor() as cursor:  # autocommit: the test is transactional
+        cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
+        cursor.execute(f'CREATE DATABASE "{fresh}"')
     media = tmp_path / "restored-media"
     env = {
         **os.environ,
@@ -84,8 +83,8 @@ def test_a_backup_restores_into_a_fresh_postgresql_database_with_the_same_rows(
         )
         assert json.loads(counted.stdout) == expected
     finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
     for name in [full_sample["organisation"].logo.name, beta["organisation"].logo.name]:
         assert (media / name).read_bytes() == default_storage.open(name, "rb").read()
 
