@@ -59,8 +59,13 @@ def backup(output_root: str | Path) -> Path:
     counts = portability.database_counts()
     if _is_postgres(db):
         _run(
-            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-             f"--file={folder / DATABASE_DUMP}"],
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={folder / DATABASE_DUMP}",
+            ],
             _pg_env(db),
         )
     else:
@@ -106,8 +111,16 @@ def restore(
             raise BackupError("This backup is of PostgreSQL: restore it into PostgreSQL.")
         connections.close_all()
         _run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-             "--exit-on-error", f"--dbname={db['NAME']}", str(folder / DATABASE_DUMP)],
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                f"--dbname={db['NAME']}",
+                str(folder / DATABASE_DUMP),
+            ],
             _pg_env(db),
         )
     else:

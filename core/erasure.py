@@ -98,9 +98,7 @@ def erase(*, workspace_id: int, force: bool = False) -> dict[str, int]:
     (``force``: marked or not, for the tests and the operator). Returns the rows deleted per
     table; a workspace already gone, or restored meanwhile, gives ``{}``."""
     with transaction.atomic():
-        workspace = (
-            Workspace.objects.select_for_update().filter(pk=workspace_id).first()
-        )
+        workspace = Workspace.objects.select_for_update().filter(pk=workspace_id).first()
         if workspace is None:
             return {}
         if not force and (workspace.erase_after is None or workspace.erase_after > timezone.now()):

@@ -82,9 +82,7 @@ def export_build(*, workspace: Workspace, export_id: int) -> str:
 
     try:
         with portability.export_to_temporary_file(workspace, on_progress=progress) as archive:
-            export.file.save(
-                f"{workspace.pk}/{export.uuid.hex}.zip", File(archive), save=False
-            )
+            export.file.save(f"{workspace.pk}/{export.uuid.hex}.zip", File(archive), save=False)
     except Exception as exc:
         logger.exception("workspace export %s failed", export_id)
         WorkspaceExport.objects.filter(pk=export_id).update(

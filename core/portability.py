@@ -79,6 +79,13 @@ class Table:
         return manager.filter(**{self.workspace_lookup: workspace_id}).order_by("pk")
 
 
+def _related(field: Any) -> type[models.Model]:
+    """The model a relation field points at (resolved: the app registry is ready)."""
+    related = field.related_model
+    assert isinstance(related, type) and issubclass(related, models.Model), field
+    return related
+
+
 def _workspace_fk(model: type[models.Model]) -> models.ForeignKey[Any, Any] | None:
     from core.models import Workspace
 
@@ -97,7 +104,7 @@ def _sorted_by_dependencies(candidates: list[type[models.Model]]) -> list[type[m
         progress = False
         for label, model in sorted(remaining.items()):
             needs = {
-                field.related_model._meta.label
+                _related(field)._meta.label
                 for field in model._meta.concrete_fields
                 if field.is_relation and field.related_model is not model
             } & set(remaining)
@@ -129,6 +136,7 @@ def workspace_tables(*, include_not_exported: bool = False) -> list[Table]:
     for model in list(owned):
         for m2m in model._meta.local_many_to_many:
             through = m2m.remote_field.through
+            assert isinstance(through, type) and issubclass(through, models.Model)
             if through._meta.auto_created:
                 tables.append(Table(through, f"{m2m.m2m_field_name()}__workspace_id"))
     return tables
@@ -257,7 +265,9 @@ def _csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _write_csv(archive: zipfile.ZipFile, name: str, header: list[str], rows: Iterable[dict]) -> None:
+def _write_csv(
+    archive: zipfile.ZipFile, name: str, header: list[str], rows: Iterable[dict]
+) -> None:
     with archive.open(name, "w") as raw:
         out = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         writer = csv.writer(out)
@@ -303,7 +313,7 @@ def export_workspace(
                 {"model": label, "table": model._meta.db_table, "rows": rows, "columns": header}
             )
             for field in fields:
-                related = field.related_model if field.is_relation else None
+                related = _related(field) if field.is_relation else None
                 if related is None or related._meta.label in exported:
                     continue
                 if any(f.name == "code" for f in related._meta.concrete_fields):
@@ -431,7 +441,7 @@ def _insert(
             field = fields[name]
             value = _value(field, raw)
             if value is not None and field.is_relation:
-                mapping = remaps.get(field.related_model._meta.label)
+                mapping = remaps.get(_related(field)._meta.label)
                 if mapping is not None:
                     value = mapping[value]
             if value and isinstance(field, models.FileField):

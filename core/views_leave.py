@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -68,7 +68,7 @@ def workspace_export_status(
 @require_action("workspace.export")
 def workspace_export_download(
     request: WorkspaceRequest, workspace_slug: str, export_uuid: str
-) -> HttpResponse:
+) -> FileResponse:
     export = exports.export_get(workspace=request.workspace, export_uuid=export_uuid)
     if export is None or export.status != ExportStatus.READY or not export.file:
         raise Http404
@@ -98,9 +98,7 @@ def workspace_deletion(request: WorkspaceRequest, workspace_slug: str) -> HttpRe
         if request.POST.get("action") == "restore":
             erasure.deletion_cancel(actor=request.user, workspace=workspace, request=request)
             messages.success(request, _("The workspace is restored: its members can use it again."))
-            return redirect_after_success(
-                request, reverse("workspace_home", args=[workspace.slug])
-            )
+            return redirect_after_success(request, reverse("workspace_home", args=[workspace.slug]))
         if form.is_valid():
             try:
                 erasure.deletion_request(
@@ -122,4 +120,3 @@ def workspace_deletion(request: WorkspaceRequest, workspace_slug: str) -> HttpRe
                 )
         return render_invalid(request, DELETION_TEMPLATE, context)
     return render_page(request, DELETION_TEMPLATE, context, partial="form")
-

@@ -21,7 +21,7 @@ from django.db import connection
 from core import backups, portability
 from tests.conftest import ROOT
 from tests.core.test_workspace_export import _beta_sample, _history
-from tests.security.test_url_walker import full_sample  # noqa: F401 - a fixture
+from tests.security.test_url_walker import full_sample as _full_sample  # noqa: F401 - fixture
 
 
 def _backup(tmp_path: Path) -> Path:
@@ -69,17 +69,33 @@ def test_a_backup_restores_into_a_fresh_postgresql_database_with_the_same_rows(
     }
     try:
         # The operator's commands, in their own processes, as in a real drill.
-        restore = subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", "restore", str(folder), "--yes",
-             f"--database-url={server}/{fresh}", f"--media-root={media}"],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=300,
+        restore = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "restore",
+                str(folder),
+                "--yes",
+                f"--database-url={server}/{fresh}",
+                f"--media-root={media}",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
         )
         assert restore.returncode == 0, restore.stderr
         assert "the counts match the backup" in restore.stdout
-        counted = subprocess.run(  # noqa: S603
+        counted = subprocess.run(
             [sys.executable, "manage.py", "row_counts"],
-            cwd=ROOT, env={**env, "DATABASE_URL": f"{server}/{fresh}"},
-            capture_output=True, text=True, check=True, timeout=300,
+            cwd=ROOT,
+            env={**env, "DATABASE_URL": f"{server}/{fresh}"},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
         )
         assert json.loads(counted.stdout) == expected
     finally:
@@ -106,17 +122,33 @@ def test_a_sqlite_backup_restores_into_a_new_file_with_the_same_rows(
     media = tmp_path / "restored-media"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
     env.pop("DATABASE_URL", None)
-    restore = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "restore", str(folder), "--yes",
-         f"--database-url=sqlite:///{target}", f"--media-root={media}"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=300,
+    restore = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "restore",
+            str(folder),
+            "--yes",
+            f"--database-url=sqlite:///{target}",
+            f"--media-root={media}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert restore.returncode == 0, restore.stderr
     assert "the counts match the backup" in restore.stdout
-    counted = subprocess.run(  # noqa: S603
+    counted = subprocess.run(
         [sys.executable, "manage.py", "row_counts"],
-        cwd=ROOT, env={**env, "SQLITE_PATH": str(target)},
-        capture_output=True, text=True, check=True, timeout=300,
+        cwd=ROOT,
+        env={**env, "SQLITE_PATH": str(target)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     assert json.loads(counted.stdout) == expected
     logo = full_sample["organisation"].logo.name

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from core import erasure, exports, portability, tasks
+from core import erasure, portability, tasks
 from core.models import AuditEvent, AuditEventKind, ExportStatus, User, Workspace, WorkspaceExport
 from core.roles import Role
 from core.tenancy import scopes_disabled, workspace_scope
@@ -36,7 +36,7 @@ from tests.factories import (
     TerritoryFactory,
     UserFactory,
 )
-from tests.security.test_url_walker import full_sample  # noqa: F401 - a fixture
+from tests.security.test_url_walker import full_sample as _full_sample  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,10 @@ def _nonzero(counts: dict[str, int]) -> set[str]:
 
 
 def test_export_then_import_into_an_emptied_database_gives_the_same_rows_per_table(
-    personas: Any, full_sample: dict[str, Any], tmp_path: Path, django_capture_on_commit_callbacks: Any
+    personas: Any,
+    full_sample: dict[str, Any],
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     _history(personas, full_sample)
     ws = personas.workspace
@@ -157,7 +160,9 @@ def test_export_then_import_into_an_emptied_database_gives_the_same_rows_per_tab
         assert [a.code for a in action.audiences.order_by("pk")] == [
             a.code for a in _audiences()[:2]
         ]
-        organisation = full_sample["organisation"].__class__.objects.get(pk=full_sample["organisation"].pk)
+        organisation = full_sample["organisation"].__class__.objects.get(
+            pk=full_sample["organisation"].pk
+        )
     assert organisation.logo.open("rb").read() == logo_bytes
     # The ids go on after the imported ones (PostgreSQL's sequences were moved on).
     assert TerritoryFactory(workspace=restored).pk > full_sample["micro"].pk
@@ -214,9 +219,12 @@ def test_an_owner_asks_for_an_export_sees_its_progress_and_downloads_it(
     url = reverse("workspace_export_download", args=[ws.slug, export.uuid])
     for role in (Role.ADMIN, Role.EDITOR, Role.PARTNER, Role.VIEWER):
         assert client_for(personas.user(role)).get(url).status_code == 403
-        assert client_for(personas.user(role)).get(
-            reverse("workspace_export", args=[ws.slug])
-        ).status_code == 403
+        assert (
+            client_for(personas.user(role))
+            .get(reverse("workspace_export", args=[ws.slug]))
+            .status_code
+            == 403
+        )
     assert client_for(personas.user("outsider")).get(url).status_code == 404
     # Another workspace's owner cannot reach it through their own workspace either.
     other_url = reverse("workspace_export_download", args=["beta", export.uuid])
@@ -255,7 +263,11 @@ def test_an_export_is_deleted_with_its_file_after_its_retention(
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_builds_the_export_while_the_page_polls(
-    personas: Any, sample: dict[str, Any], client_for: Any, celery_worker_process: Any, settings: Any
+    personas: Any,
+    sample: dict[str, Any],
+    client_for: Any,
+    celery_worker_process: Any,
+    settings: Any,
 ) -> None:
     settings.MEDIA_ROOT = WORKER_MEDIA_ROOT  # where the worker writes the archive
     ws = personas.workspace
@@ -284,7 +296,10 @@ def test_deleting_needs_the_name_closes_the_workspace_and_an_owner_restores_it(
     ws = personas.workspace
     url = reverse("workspace_deletion", args=[ws.slug])
     home = reverse("workspace_home", args=[ws.slug])
-    assert client_for(personas.user(Role.ADMIN)).post(url, {"confirm_name": ws.name}).status_code == 403
+    assert (
+        client_for(personas.user(Role.ADMIN)).post(url, {"confirm_name": ws.name}).status_code
+        == 403
+    )
 
     listed = client_for(personas.user(Role.EDITOR)).get(reverse("workspace_list"))
     assert f"/w/{ws.slug}/" in listed.content.decode()
@@ -315,15 +330,16 @@ def test_deleting_needs_the_name_closes_the_workspace_and_an_owner_restores_it(
 
     assert owner.post(url, {"action": "restore"}).status_code == 302
     assert client_for(personas.user(Role.EDITOR)).get(home).status_code == 200
-    events = list(
-        AuditEvent.unscoped_objects.filter(workspace=ws).values_list("event", flat=True)
-    )
+    events = list(AuditEvent.unscoped_objects.filter(workspace=ws).values_list("event", flat=True))
     assert AuditEventKind.DELETION_REQUESTED in events
     assert AuditEventKind.DELETION_CANCELLED in events
 
 
 def test_erasure_leaves_no_row_nor_file_of_the_workspace_and_spares_the_other(
-    personas: Any, full_sample: dict[str, Any], settings: Any, django_capture_on_commit_callbacks: Any
+    personas: Any,
+    full_sample: dict[str, Any],
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     _history(personas, full_sample)
     ws = personas.workspace
