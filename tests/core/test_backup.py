@@ -21,7 +21,13 @@ from django.db import connection
 from core import backups, portability
 from tests.conftest import ROOT
 from tests.core.test_workspace_export import _beta_sample, _history
-from tests.security.test_url_walker import full_sample as _full_sample  # noqa: F401 - fixture
+from tests.security.test_url_walker import build_full_sample
+
+
+@pytest.fixture
+def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    """One object of nearly every model (the security walker's sample)."""
+    return build_full_sample(personas, sample)
 
 
 def _backup(tmp_path: Path) -> Path:

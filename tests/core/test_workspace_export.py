@@ -36,9 +36,15 @@ from tests.factories import (
     TerritoryFactory,
     UserFactory,
 )
-from tests.security.test_url_walker import full_sample as _full_sample  # noqa: F401 - fixture
+from tests.security.test_url_walker import build_full_sample
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    """One object of nearly every model (the security walker's sample)."""
+    return build_full_sample(personas, sample)
 
 
 def _history(personas: Any, sample: dict[str, Any]) -> None:
@@ -397,3 +403,25 @@ def test_only_an_owner_deletes(personas: Any) -> None:
         erasure.deletion_request(
             actor=personas.user("outsider"), workspace=ws, confirm_name=ws.name
         )
+
+
+def test_the_leaving_pages_read_in_french(
+    personas: Any, sample: dict[str, Any], client_for: Any
+) -> None:
+    ws = personas.workspace
+    client = client_for(personas.user(Role.OWNER))
+    page = client.get(reverse("workspace_export", args=[ws.slug]), HTTP_ACCEPT_LANGUAGE="fr")
+    text = page.content.decode()
+    assert "Exporter tout l'espace de travail" in text or "Exporter tout l&#x27;espace" in text
+    assert "Un export est conservé 7 jours" in text
+    response = client.post(
+        reverse("workspace_deletion", args=[ws.slug]),
+        {"action": "delete", "confirm_name": "nope"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert "exactement tel qu" in response.content.decode()
+    assert "Pendant 30 jours, un propriétaire peut encore le restaurer" in (
+        client.get(
+            reverse("workspace_deletion", args=[ws.slug]), HTTP_ACCEPT_LANGUAGE="fr"
+        ).content.decode()
+    )

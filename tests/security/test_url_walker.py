@@ -154,6 +154,11 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    return build_full_sample(personas, sample)
+
+
+def build_full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    """One object of nearly every model in the personas' workspace (other tests reuse it)."""
     sample["invitation"] = InvitationFactory(
         workspace=personas.workspace, email="secret-invitee@alpha.example"
     )
