@@ -115,8 +115,20 @@ def export_downloaded(
 
 
 def exports_prune() -> int:
-    """Beat: delete the exports past their retention, files first."""
-    # Unscoped on purpose: a periodic sweep over every workspace's expired exports.
+    """Beat: delete the exports past their retention, files first. An export still unfinished
+    long after the task's time limit lost its task: it is marked failed (the owner asks again)."""
+    now = timezone.now()
+    lost_before = now - dt.timedelta(seconds=2 * settings.WORKSPACE_EXPORT_TIME_LIMIT)
+    # Unscoped on purpose: a periodic sweep over every workspace's exports.
+    WorkspaceExport.unscoped_objects.filter(
+        status__in=[ExportStatus.PENDING, ExportStatus.RUNNING], created_at__lt=lost_before
+    ).update(
+        status=ExportStatus.FAILED,
+        error="The task building it was lost.",
+        finished_at=now,
+        expires_at=now + dt.timedelta(days=settings.WORKSPACE_EXPORT_RETENTION_DAYS),
+    )
+    # Unscoped on purpose: as above.
     expired = WorkspaceExport.unscoped_objects.filter(expires_at__lte=timezone.now())
     count = 0
     for export in expired:

@@ -49,7 +49,9 @@ FORMAT = "territoria-workspace"
 VERSION = 1
 # Rows that are not the team's data: the exports themselves (their files are archives of it).
 NOT_EXPORTED = {"core.WorkspaceExport"}
-USER_FIELDS_LEFT_OUT = {"password"}
+# An account's secrets and its powers over the installation stay behind: an archive (which its
+# owner could edit) never makes anyone staff or superuser where it is imported.
+USER_FIELDS_LEFT_OUT = {"password", "is_staff", "is_superuser"}
 
 
 class ImportRefused(Exception):
@@ -408,7 +410,9 @@ def _import_users(model: type[models.Model], rows: list[dict], using: str) -> di
     for row in rows:
         user = manager.filter(email__iexact=row["email"]).first()
         if user is None:
-            values = {name: _value(fields[name], value) for name, value in row.items()}
+            values = {
+                name: _value(fields[name], value) for name, value in row.items() if name in fields
+            }
             old_pk = values.pop("id")
             user = model(**values)
             user.set_unusable_password()  # type: ignore[attr-defined]
