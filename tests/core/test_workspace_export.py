@@ -432,3 +432,31 @@ def test_the_leaving_pages_read_in_french(
             reverse("workspace_deletion", args=[ws.slug]), HTTP_ACCEPT_LANGUAGE="fr"
         ).content.decode()
     )
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_beat_task_has_the_worker_erase_a_workspace_past_its_grace_period(
+    personas: Any, sample: dict[str, Any], settings: Any, celery_worker_process: Any
+) -> None:
+    settings.MEDIA_ROOT = WORKER_MEDIA_ROOT  # the worker deletes the files there
+    ws = personas.workspace
+    sample["organisation"].logo.save("logo.png", ContentFile(PNG), save=True)
+    logo = sample["organisation"].logo.name
+    beta = _beta_sample(personas)
+    beta_counts = portability.row_counts(personas.other_workspace.pk)
+    erasure.deletion_request(actor=personas.user(Role.OWNER), workspace=ws, confirm_name=ws.name)
+    Workspace.objects.filter(pk=ws.pk).update(erase_after=timezone.now())
+
+    tasks.erase_due_workspaces.delay()  # what beat sends every hour
+    deadline = time.monotonic() + 60
+    while Workspace.objects.filter(pk=ws.pk).exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not Workspace.objects.filter(pk=ws.pk).exists(), "not erased within 60 s"
+    assert _nonzero(portability.row_counts(ws.pk, include_users=False)) == set()
+    deadline = time.monotonic() + 10  # the files go right after the commit
+    while default_storage.exists(logo) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not default_storage.exists(logo)
+    assert portability.row_counts(personas.other_workspace.pk) == beta_counts
+    assert default_storage.exists(beta["organisation"].logo.name)
