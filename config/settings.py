@@ -165,6 +165,9 @@ CELERY_BEAT_SCHEDULE = {
     # Webhook deliveries whose task was lost, or whose retry is too far off for a countdown.
     "webhooks-sweep": {"task": "core.webhooks_sweep", "schedule": 60.0},
     "webhooks-prune": {"task": "core.webhooks_prune", "schedule": crontab(hour=4, minute=5)},
+    # Leaving: expired exports are deleted, workspaces past their grace period erased.
+    "workspace-exports-prune": {"task": "core.prune_workspace_exports", "schedule": 3600.0},
+    "workspace-erasure": {"task": "core.erase_due_workspaces", "schedule": 3600.0},
 }
 # A burst of saves within this many seconds causes one dashboard computation.
 DASHBOARD_DEBOUNCE_SECONDS = env.int("DASHBOARD_DEBOUNCE_SECONDS", default=5)
@@ -189,6 +192,14 @@ WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
 # Loopback and private network addresses are refused unless allowed (a self-hosted install
 # posting to its intranet, the tests' local receiver).
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
+
+# --- Leaving: workspace exports and deletion (core.exports, core.erasure) ----------------------
+WORKSPACE_EXPORT_RETENTION_DAYS = env.int("WORKSPACE_EXPORT_RETENTION_DAYS", default=7)
+# Seconds after which an export still "being built" is taken as lost (its worker died).
+WORKSPACE_EXPORT_TIME_LIMIT = 1800
+WORKSPACE_DELETION_GRACE_DAYS = env.int("WORKSPACE_DELETION_GRACE_DAYS", default=30)
+# Where ``manage.py backup`` writes its folders.
+BACKUP_ROOT = env.str("BACKUP_ROOT", default=str(BASE_DIR / "backups"))
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"

@@ -46,6 +46,9 @@ ROLE_HELP = {
 PERMISSIONS: dict[str, Role] = {
     "workspace.view": Role.VIEWER,
     "workspace.update": Role.ADMIN,
+    # Leaving: the whole workspace's data goes out, or the workspace goes. Owners only.
+    "workspace.export": Role.OWNER,
+    "workspace.delete": Role.OWNER,
     # Webhooks: their secrets sign what the workspace sends out, so admins only.
     "webhook.view": Role.ADMIN,
     "webhook.manage": Role.ADMIN,

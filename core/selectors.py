@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core import mentions
 from core.models import ApiToken, AuditEvent, Invitation, Membership, Notification, User, Workspace
+from core.roles import Role
 
 
 def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
@@ -33,8 +34,10 @@ def pending_invitation_list(*, workspace: Workspace) -> QuerySet[Invitation]:
 def user_workspace_memberships(*, user: User) -> QuerySet[Membership]:
     """The workspaces a user belongs to, for the header switcher."""
     # Unscoped on purpose: a user's own memberships across workspaces are theirs to see.
+    # A workspace marked for deletion is listed only to its owners (who may restore it).
     return (
         Membership.unscoped_objects.filter(user=user)
+        .filter(Q(workspace__deletion_requested_at__isnull=True) | Q(role=Role.OWNER))
         .select_related("workspace")
         .order_by("workspace__name")
     )

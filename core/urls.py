@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views, views_audit, views_tokens, views_webhooks
+from core import views, views_audit, views_leave, views_tokens, views_webhooks
 from core.forms import LoginForm
 
 # Account pages (Django's own views, with our templates).
@@ -52,6 +52,18 @@ workspace_urlpatterns = [
         name="invitation_revoke",
     ),
     path("settings/", views.workspace_settings, name="workspace_settings"),
+    path("settings/export/", views_leave.workspace_export, name="workspace_export"),
+    path(
+        "settings/export/<uuid:export_uuid>/",
+        views_leave.workspace_export_status,
+        name="workspace_export_status",
+    ),
+    path(
+        "settings/export/<uuid:export_uuid>/download/",
+        views_leave.workspace_export_download,
+        name="workspace_export_download",
+    ),
+    path("settings/delete/", views_leave.workspace_deletion, name="workspace_deletion"),
     path("settings/tokens/", views_tokens.api_tokens, name="api_tokens"),
     path(
         "settings/tokens/<uuid:token_uuid>/revoke/",
