@@ -97,7 +97,7 @@ class Window:
     errors: int = 0
     p50: float = 0.0
     p95: float = 0.0
-    load: float = 0.0  # the 1-minute load average at its end
+    load: float = 0.0  # the machine's 1-minute load average meanwhile
 
     @property
     def rate(self) -> float:
@@ -122,13 +122,17 @@ def window(
     start: float,
     end: float,
     workspace: str | None = None,
+    loads: Iterable[tuple[float, float]] = (),
 ) -> Window:
+    """The requests answered in [start, end) (of one workspace if given); ``loads`` are
+    (moment, 1-minute load average) readings, averaged over the window."""
     picked = [
         s
         for s in samples
         if start <= s.at < end and (workspace is None or s.workspace == workspace)
     ]
     times = [s.ms for s in picked]
+    during = [value for at, value in loads if start <= at < end]
     return Window(
         label=label,
         users=users,
@@ -137,7 +141,7 @@ def window(
         errors=sum(s.failed for s in picked),
         p50=percentile(times, 0.5),
         p95=percentile(times, 0.95),
-        load=os.getloadavg()[0],
+        load=sum(during) / len(during) if during else os.getloadavg()[0],
     )
 
 
@@ -319,6 +323,18 @@ class Load:
         self.env.events.request.add_listener(self._record)
         self.runner = self.env.create_local_runner()
         self.users = 0
+        self.loads: list[tuple[float, float]] = []
+        import gevent
+
+        self._sampler = gevent.spawn(self._sample_load)
+
+    def _sample_load(self) -> None:
+        while True:
+            self.loads.append((time.monotonic(), os.getloadavg()[0]))
+            self.sleep(2)
+
+    def window(self, label: str, start: float, end: float, workspace: str | None = None) -> Window:
+        return window(self.samples, label, self.users, start, end, workspace, self.loads)
 
     def _record(self, name: str, response_time: float, exception: Any, **kwargs: Any) -> None:
         self.samples.append(Sample(time.monotonic(), name, response_time, exception is not None))
@@ -340,17 +356,18 @@ class Load:
     def measure(self, label: str, seconds: float, workspace: str | None = None) -> Window:
         start = time.monotonic()
         self.sleep(seconds)
-        return window(self.samples, label, self.users, start, time.monotonic(), workspace)
+        return self.window(label, start, time.monotonic(), workspace)
 
     def stop(self) -> None:
+        self._sampler.kill()
         self.runner.quit()
 
 
 def ramp_steps(first: int, steps: int) -> list[int]:
-    """People at each step: the first, then growing by half of it, then by all of it."""
+    """People at each step: the first, then half as many again at each step."""
     counts = [first]
     while len(counts) < steps:
-        counts.append(counts[-1] + (first // 2 if len(counts) < 3 else first))
+        counts.append(max(counts[-1] + 1, round(counts[-1] * 1.5)))
     return counts
 
 
@@ -392,16 +409,14 @@ def soak(load: Load, report: Report, users: int, seconds: float) -> Window:
     start = time.monotonic()
     load.sleep(seconds)
     end = time.monotonic()
-    whole = window(load.samples, "soak (all)", users, start, end)
+    whole = load.window("soak (all)", start, end)
     minutes = max(1, round(seconds / 60))
     span = (end - start) / minutes
     per_minute = [
-        window(
-            load.samples, f"soak minute {i + 1}", users, start + i * span, start + (i + 1) * span
-        )
+        load.window(f"soak minute {i + 1}", start + i * span, start + (i + 1) * span)
         for i in range(minutes)
     ]
-    measured = window(load.samples, f"soak ({MEASURED} only)", users, start, end, MEASURED)
+    measured = load.window(f"soak ({MEASURED} only)", start, end, MEASURED)
     report.soak = [whole, *per_minute, measured]
     first, last = per_minute[0], per_minute[-1]
     report.goals.append(
@@ -442,11 +457,9 @@ def neighbour(
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    whole = window(load.samples, "neighbour (all)", load.users, start, end)
-    measured = window(
-        load.samples, f"neighbour ({MEASURED} only)", load.users, start, end, MEASURED
-    )
-    noisy = window(load.samples, f"neighbour ({NEIGHBOUR} only)", load.users, start, end, NEIGHBOUR)
+    whole = load.window("neighbour (all)", start, end)
+    measured = load.window(f"neighbour ({MEASURED} only)", start, end, MEASURED)
+    noisy = load.window(f"neighbour ({NEIGHBOUR} only)", start, end, NEIGHBOUR)
     report.neighbour = [whole, measured, noisy]
     report.notes.append(output.strip() or f"the neighbour exited with {process.returncode}")
     report.goals.append(

@@ -123,6 +123,11 @@ def test_percentile_is_nearest_rank():
     assert runner.percentile([], 0.95) == 0
 
 
+def test_ramp_grows_by_half_at_each_step():
+    assert runner.ramp_steps(6, 6) == [6, 9, 14, 21, 32, 48]
+    assert runner.ramp_steps(1, 3) == [1, 2, 3]
+
+
 def test_window_keeps_its_moments_and_workspace():
     samples = [
         Sample(1.0, "[soak-a] plan board", 100, False),
@@ -135,6 +140,8 @@ def test_window_keeps_its_moments_and_workspace():
     assert w.rate == pytest.approx(0.4)
     assert w.error_share == 0.5
     assert runner.window(samples, "x", 4, 0.0, 5.0).requests == 3
+    loads = [(0.5, 2.0), (4.0, 4.0), (7.0, 9.0)]
+    assert runner.window(samples, "x", 4, 0.0, 5.0, loads=loads).load == 3.0
 
 
 class FakeLoad:
@@ -155,17 +162,17 @@ class FakeLoad:
 
 
 def test_ramp_stops_when_p95_doubles_and_keeps_the_step_before():
-    load = FakeLoad({6: (3, 400, 0), 9: (4.5, 300, 0), 12: (6, 500, 0), 18: (9, 700, 0)})
+    load = FakeLoad({6: (3, 400, 0), 9: (4.5, 300, 0), 14: (7, 500, 0), 21: (10.5, 700, 0)})
     report = Report(started="now")
-    assert runner.calibrate(load, report, 6, 6, 12) == 12  # 700 > 2 x 300 (the best p95)
-    assert [w.users for w in report.ramp] == [6, 9, 12, 18]
+    assert runner.calibrate(load, report, 6, 6, 12) == 14  # 700 > 2 x 300 (the best p95)
+    assert [w.users for w in report.ramp] == [6, 9, 14, 21]
     assert "p95" in report.notes[0]
 
 
 def test_ramp_stops_on_errors_and_when_the_server_no_longer_keeps_up():
     errors = FakeLoad({6: (3, 400, 0), 9: (4.5, 400, 1)})
     assert runner.calibrate(errors, Report(started="now"), 6, 6, 12) == 6
-    saturated = FakeLoad({6: (3, 400, 0), 9: (4.5, 400, 0), 12: (4.6, 450, 0)})
+    saturated = FakeLoad({6: (3, 400, 0), 9: (4.5, 400, 0), 14: (5.4, 450, 0)})
     report = Report(started="now")
     assert runner.calibrate(saturated, report, 6, 6, 12) == 9
     assert "keeps up" in report.notes[0]
