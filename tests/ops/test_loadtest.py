@@ -169,6 +169,12 @@ def test_ramp_stops_when_p95_doubles_and_keeps_the_step_before():
     assert "p95" in report.notes[0]
 
 
+def test_ramp_ignores_a_p95_that_doubles_by_little():
+    load = FakeLoad({6: (3, 100, 0), 9: (4.5, 240, 0), 14: (7, 400, 0)})
+    # 240 ms is 2.4 x 100 ms but only 140 ms more; 400 ms is 300 ms more: the ramp stops there.
+    assert runner.calibrate(load, Report(started="now"), 6, 6, 12) == 9
+
+
 def test_ramp_stops_on_errors_and_when_the_server_no_longer_keeps_up():
     errors = FakeLoad({6: (3, 400, 0), 9: (4.5, 400, 1)})
     assert runner.calibrate(errors, Report(started="now"), 6, 6, 12) == 6
@@ -188,3 +194,17 @@ def test_report_fails_when_one_goal_fails_and_prints_it():
     assert "soak minute 1" in printed
     assert "sustainable: 12 people; soak at 70%: 8 people" in printed
     assert not Report(started="now").ok  # no goal checked is no pass
+
+
+def test_table_names_the_endpoints_whose_p95_grew_most():
+    samples = [Sample(t, "[soak-b] plan board", ms, False) for t, ms in ((1, 100), (61, 400))]
+    samples += [Sample(t, "[soak-b] plan poll", 20, False) for t in (2, 62)]
+    report = Report(started="now")
+    report.endpoints = {
+        "first minute": runner.by_endpoint(samples, 0, 60),
+        "last minute": runner.by_endpoint(samples, 60, 120),
+    }
+    lines = runner.table(report).splitlines()
+    board = lines.index(next(line for line in lines if "plan board" in line))
+    assert "100 ->    400 ms" in lines[board]
+    assert "plan poll" in lines[board + 1]
