@@ -21,6 +21,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from core.http import client_address
 from core.models import AuditEvent, User, Workspace
 from core.models import AuditEventKind as Event
 
@@ -30,10 +31,9 @@ logger = logging.getLogger("territoria.audit")
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as the server saw it (behind the TLS proxy, gunicorn's peer)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, as sign-in limits count it (behind the trusted proxies, the
+    address the outermost one saw: :func:`core.http.client_address`)."""
+    return client_address(request) if request is not None else None
 
 
 def _target(target: models.Model | str | None) -> tuple[str, str]:

@@ -17,10 +17,12 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from core import tenancy
 from core.errors import Refused
 from core.models import Membership
+from core.roles import Role
 
 _TOKEN_ATTR = "_territoria_scope_token"  # noqa: S105 - an attribute name, not a secret
 
@@ -65,6 +67,15 @@ class WorkspaceMiddleware:
         )
         if membership is None:
             raise Http404("No such workspace.")
+        if membership.workspace.is_marked_for_deletion:
+            # Deleted, in its grace period: gone for everyone but its owners, who reach only
+            # the page that restores it (everything else sends them there).
+            if is_api or membership.role != Role.OWNER:
+                raise Http404("No such workspace.")
+            if request.resolver_match is None or (
+                request.resolver_match.url_name != "workspace_deletion"
+            ):
+                return redirect("workspace_deletion", workspace_slug=slug)
         request.workspace = membership.workspace  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
         setattr(request, _TOKEN_ATTR, tenancy._active.set(membership.workspace))

@@ -86,6 +86,10 @@ class Workspace(models.Model):
         help_text=_("Used in the workspace's web addresses: /w/<address>/."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when an owner deletes the workspace (core.erasure): members no longer reach it, an
+    # owner may restore it until ``erase_after``, then a task erases every row and file of it.
+    deletion_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    erase_after = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("workspace")
@@ -94,6 +98,10 @@ class Workspace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_marked_for_deletion(self) -> bool:
+        return self.deletion_requested_at is not None
 
 
 class Membership(WorkspaceOwned):
@@ -357,6 +365,8 @@ class AuditEventKind(models.TextChoices):
     EXPORT_DOWNLOADED = "export_downloaded", _("Workspace export downloaded")
     DELETION_REQUESTED = "deletion_requested", _("Workspace deletion requested")
     DELETION_CANCELLED = "deletion_cancelled", _("Workspace deletion cancelled")
+    # Written to the logger only: the workspace's own log goes with it.
+    WORKSPACE_ERASED = "workspace_erased", _("Workspace erased")
 
 
 class AuditLogIsAppendOnly(RuntimeError):
@@ -365,6 +375,10 @@ class AuditLogIsAppendOnly(RuntimeError):
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
+        # The one change allowed: an account that is deleted leaves its events unlinked
+        # (Django's SET_NULL cascade); ``actor_label`` keeps who it was.
+        if kwargs == {"actor": None}:
+            return super().update(**kwargs)
         raise AuditLogIsAppendOnly("Audit events are never changed.")
 
 
@@ -413,3 +427,53 @@ class AuditEvent(WorkspaceOwned):
         if not self._state.adding:
             raise AuditLogIsAppendOnly("Audit events are never changed.")
         super().save(*args, **kwargs)
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being built")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class WorkspaceExport(WorkspaceOwned):
+    """A ZIP of the whole workspace (core.portability), built by a task, kept a limited time.
+
+    Not part of the export itself (an export does not contain the exports)."""
+
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)  # percent
+    file = models.FileField(upload_to="exports/", blank=True, editable=False)
+    size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    error = models.CharField(max_length=500, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("workspace export")
+        verbose_name_plural = _("workspace exports")
+        base_manager_name = "unscoped_objects"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ExportStatus.values),
+                name="core_workspace_export_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id} export {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.READY, ExportStatus.FAILED)
+
+    @property
+    def filename(self) -> str:
+        return f"territoria-{self.workspace.slug}-{self.created_at:%Y%m%d-%H%M}.zip"

@@ -46,9 +46,14 @@ ROLE_HELP = {
 PERMISSIONS: dict[str, Role] = {
     "workspace.view": Role.VIEWER,
     "workspace.update": Role.ADMIN,
+    # Leaving: the whole workspace's data goes out, or the workspace goes. Owners only.
+    "workspace.export": Role.OWNER,
+    "workspace.delete": Role.OWNER,
     # Webhooks: their secrets sign what the workspace sends out, so admins only.
     "webhook.view": Role.ADMIN,
     "webhook.manage": Role.ADMIN,
+    # The audit log (security events): admins and owners read it and export it; nobody edits it.
+    "audit.view": Role.ADMIN,
     "member.view": Role.VIEWER,
     "member.invite": Role.ADMIN,
     "member.change_role": Role.ADMIN,

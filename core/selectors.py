@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from core import mentions
-from core.models import ApiToken, Invitation, Membership, Notification, User, Workspace
+from core.models import ApiToken, AuditEvent, Invitation, Membership, Notification, User, Workspace
+from core.roles import Role
 
 
 def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
@@ -31,8 +34,10 @@ def pending_invitation_list(*, workspace: Workspace) -> QuerySet[Invitation]:
 def user_workspace_memberships(*, user: User) -> QuerySet[Membership]:
     """The workspaces a user belongs to, for the header switcher."""
     # Unscoped on purpose: a user's own memberships across workspaces are theirs to see.
+    # A workspace marked for deletion is listed only to its owners (who may restore it).
     return (
         Membership.unscoped_objects.filter(user=user)
+        .filter(Q(workspace__deletion_requested_at__isnull=True) | Q(role=Role.OWNER))
         .select_related("workspace")
         .order_by("workspace__name")
     )
@@ -125,3 +130,27 @@ def api_token_get(
     return (
         api_token_list(workspace=workspace, user=user, everyone=everyone).filter(uuid=uuid).first()
     )
+
+
+# --- Audit log ------------------------------------------------------------------------------
+
+
+def audit_event_list(
+    *,
+    workspace: Workspace,
+    event: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The workspace's security events, newest first; ``since``/``until`` are days, inclusive,
+    in the site's time zone."""
+    events = AuditEvent.objects.filter(workspace=workspace)
+    if event:
+        events = events.filter(event=event)
+    if since:
+        start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+        events = events.filter(at__gte=start)
+    if until:
+        end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+        events = events.filter(at__lt=end)
+    return events.order_by("-at", "-id")

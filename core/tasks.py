@@ -54,6 +54,7 @@ TRANSIENT = (OperationalError, InterfaceError)
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT,
     retry_backoff=True,
+    retry_backoff_max=60,  # a countdown task is held unacked: stay far below the visibility timeout
     max_retries=5,
     time_limit=90,
     soft_time_limit=60,
@@ -73,9 +74,71 @@ def webhooks_sweep() -> int:
     return webhooks.sweep()
 
 
-@shared_task(name="core.webhooks_prune", time_limit=600, soft_time_limit=500)
+# Below the broker's visibility timeout (360 s), as every task: it is acknowledged late too.
+@shared_task(name="core.webhooks_prune", time_limit=300, soft_time_limit=240)
 def webhooks_prune() -> int:
     """Celery beat, every night: forget finished deliveries past their retention."""
     from core import webhooks
 
     return webhooks.prune()
+
+
+# --- Leaving: exports and erasure (core.exports, core.erasure) -------------------------------
+
+
+@shared_task(
+    bind=True,
+    base=WorkspaceTask,
+    name="core.build_workspace_export",
+    # The export row is claimed with a compare-and-set: a message delivered again after a
+    # worker died rebuilds a stale claim, and does nothing to a finished export.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    time_limit=1800,
+    soft_time_limit=1700,
+)
+def build_workspace_export(self: Any, *, workspace: Any, export_id: int) -> str:
+    """Build one workspace export archive, reporting its progress on the export row."""
+    from core import exports
+
+    return exports.export_build(workspace=workspace, export_id=export_id)
+
+
+@shared_task(name="core.prune_workspace_exports", time_limit=600, soft_time_limit=500)
+def prune_workspace_exports() -> int:
+    """Celery beat: delete the exports kept longer than WORKSPACE_EXPORT_RETENTION_DAYS."""
+    from core import exports
+
+    return exports.exports_prune()
+
+
+@shared_task(
+    name="core.erase_workspace",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    time_limit=1800,
+    soft_time_limit=1700,
+)
+def erase_workspace(workspace_id: int) -> int:
+    """Erase one workspace whose grace period is over. Not a WorkspaceTask: it removes the
+    workspace itself, and does nothing when the workspace was restored or is already gone."""
+    from core import erasure
+
+    return sum(erasure.erase(workspace_id=workspace_id).values())
+
+
+@shared_task(name="core.erase_due_workspaces", time_limit=120, soft_time_limit=100)
+def erase_due_workspaces() -> list[int]:
+    """Celery beat, hourly: send one erasure task per workspace whose grace period is over."""
+    from core import erasure
+
+    due = erasure.erase_due()
+    for workspace_id in due:
+        erase_workspace.delay(workspace_id)
+    return due

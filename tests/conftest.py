@@ -42,6 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# The real worker's uploaded files (a test whose task writes files reads them there).
+WORKER_MEDIA_ROOT = ARTIFACTS / "worker-media"
 PASSWORD = "pass-word-123"
 
 _skipped_for_services: list[str] = []
@@ -280,6 +282,7 @@ def celery_worker_process(
         "REDIS_URL": settings.REDIS_URL,
         # The webhook tests' receiver listens on 127.0.0.1.
         "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "1",
+        "MEDIA_ROOT": str(WORKER_MEDIA_ROOT),
     }
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "celery-worker.log", "wb")  # noqa: SIM115

@@ -63,3 +63,15 @@ def test_another_workspace_never_sees_the_event(personas: Any) -> None:
     audit.record(event=audit.Event.TOKEN_REVOKED, workspace=personas.workspace, target="t")
     with workspace_scope(personas.other_workspace):
         assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_deleted_account_leaves_its_events_with_its_address(personas: Any) -> None:
+    editor = personas.user("editor")
+    entry = audit.record(
+        event=audit.Event.TOKEN_CREATED, workspace=personas.workspace, actor=editor, target="t"
+    )
+    editor.delete()
+    entry.refresh_from_db()
+    assert entry.actor is None
+    assert entry.actor_label == "editor@alpha.example"

@@ -43,6 +43,7 @@ def pages(personas: Personas, sample: dict[str, Any]) -> list[str]:
     per_workspace = [
         "workspace_home", "project_list", "territory_list", "partner_list", "members",
         "notification_list", "workspace_settings", "api_tokens", "webhook_list",
+        "workspace_export", "workspace_deletion",
     ]  # fmt: skip
     return [
         *(reverse(name, args=[ws, project]) for name in per_project),

@@ -31,7 +31,15 @@ class Row:
 WORKSPACE_URLS: dict[str, Row] = {
     "workspace_home": Row(),
     "workspace_settings": Row(min_role=Role.ADMIN),
+    # Leaving: the whole workspace's export, and its deletion, are the owners'.
+    "workspace_export": Row(min_role=Role.OWNER),
+    "workspace_export_status": Row(min_role=Role.OWNER),
+    "workspace_export_download": Row(min_role=Role.OWNER),
+    "workspace_deletion": Row(min_role=Role.OWNER),
     # Webhooks: admins only (their secrets sign what the workspace sends out).
+    # The audit log: admins and owners read and export it.
+    "audit_log": Row(min_role=Role.ADMIN),
+    "audit_log_csv": Row(min_role=Role.ADMIN),
     "webhook_list": Row(min_role=Role.ADMIN),
     "webhook_create": Row(min_role=Role.ADMIN),
     "webhook_detail": Row(min_role=Role.ADMIN),

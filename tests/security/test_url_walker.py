@@ -7,13 +7,15 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from core.models import WebhookDelivery, WebhookEndpoint
+from core.models import ExportStatus, WebhookDelivery, WebhookEndpoint, WorkspaceExport
 from core.roles import Role
 from core.tenancy import workspace_scope
 from core.tokens import token_create
@@ -138,6 +140,7 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
         "endpoint_uuid": lambda: sample["webhook"].uuid,
         "delivery_uuid": lambda: sample["delivery"].uuid,
         "token_uuid": lambda: sample["token"].uuid,
+        "export_uuid": lambda: sample["export"].uuid,
         "name": lambda: "title",
         "fmt": lambda: "csv",
         "table": lambda: "funnel",
@@ -151,6 +154,11 @@ def _kwargs(name: str, personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    return build_full_sample(personas, sample)
+
+
+def build_full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    """One object of nearly every model in the personas' workspace (other tests reuse it)."""
     sample["invitation"] = InvitationFactory(
         workspace=personas.workspace, email="secret-invitee@alpha.example"
     )
@@ -219,6 +227,15 @@ def full_sample(personas: Any, sample: dict[str, Any]) -> dict[str, Any]:
             name="Secret token",
             scope="read",
         )
+    # A finished export of the workspace (the owners download it).
+    sample["export"] = WorkspaceExport(
+        workspace=personas.workspace,
+        requested_by=personas.user(Role.OWNER),
+        status=ExportStatus.READY,
+        progress=100,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    sample["export"].file.save("export.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
     return sample
 
 
