@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast bench lint fmt typecheck worker beat messages compilemessages check-deploy clean
+.PHONY: install run test test-fast bench soak lint fmt typecheck worker beat messages compilemessages check-deploy clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ test: install ## The whole suite (REQUIRE_SERVICES=1: PostgreSQL, Redis, worker 
 
 bench: install ## Benchmark against a raw-SQL baseline; SIZE=S (default) or SIZE=L
 	$(BIN)/python -m bench --size $${SIZE:-S}
+
+soak: install ## Load and soak on gunicorn + PostgreSQL + Redis + worker (needs DATABASE_URL and REDIS_URL)
+	$(BIN)/python -m loadtest $(SOAK_ARGS)
 
 lint: $(STAMP) ## ruff, formatting, mypy
 	$(BIN)/ruff check .
