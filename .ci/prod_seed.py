@@ -10,8 +10,7 @@ import json
 import secrets
 import sys
 
-from core.models import User
-from core.models import TokenScope
+from core.models import TokenScope, User
 from core.services import workspace_create
 from core.tasks import ping
 from core.tenancy import workspace_scope
@@ -23,7 +22,9 @@ password = secrets.token_urlsafe(18)
 user = User.objects.create_user(email=email, password=password, full_name="Smoke Test")
 workspace = workspace_create(actor=user, name=f"Smoke {secrets.token_hex(3)}")
 with workspace_scope(workspace):
-    territory = territory_create(actor=user, workspace=workspace, name="Smoke Valley", kind="region")
+    territory = territory_create(
+        actor=user, workspace=workspace, name="Smoke Valley", kind="region"
+    )
     project_create(
         actor=user,
         workspace=workspace,

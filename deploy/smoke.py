@@ -130,7 +130,9 @@ def check_static(client: Client, page: str, manifest: Path | None) -> None:
     expect(bool(assets), "the login page links no static file under a hashed name")
     if manifest is not None:
         paths = json.loads(manifest.read_text())["paths"]
-        vendored = [f"/static/{hashed}" for name, hashed in paths.items() if name.startswith("vendor/")]
+        vendored = [
+            f"/static/{hashed}" for name, hashed in paths.items() if name.startswith("vendor/")
+        ]
         expect(bool(vendored), f"{manifest} lists no vendored file")
         assets += sorted(vendored)
     for asset in assets:
@@ -219,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", required=True)
     parser.add_argument("--workspace", required=True, help="a workspace slug the user belongs to")
     parser.add_argument("--token", required=True, help="an API token of that workspace")
-    parser.add_argument("--manifest", type=Path, help="staticfiles.json, to fetch every vendored file")
+    parser.add_argument(
+        "--manifest", type=Path, help="staticfiles.json, to fetch every vendored file"
+    )
     args = parser.parse_args(argv)
     client = Client(args.url.rstrip("/"), args.host, args.behind_tls_proxy)
     try:
