@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     # Our apps, lowest layer first (core <- territories <- governance <- tracer <- mix <- evaluation).
     "core",
     "territories",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # The one entry point that activates the workspace scope for /w/<slug>/ URLs.
     "core.middleware.WorkspaceMiddleware",
+    # Last: turns a locked-out sign-in into the login page with the time to wait (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,22 +145,34 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
-CELERY_TASK_ROUTES = {"evaluation.*": {"queue": "dashboards"}}
+# The dashboards' computations run on their own queue (``make worker`` listens to it).
+DASHBOARD_QUEUE = env.str("DASHBOARD_QUEUE", default="dashboards")
+CELERY_TASK_ROUTES = {"evaluation.*": {"queue": DASHBOARD_QUEUE}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # An unacknowledged task (its worker was killed) goes back to the queue after this long.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # An unacknowledged task (its worker was killed) goes back to the queue after this long. It
+    # must stay above the longest task's time limit (evaluation.compute_snapshot, 300 s), or a
+    # task still running would be handed out a second time; every countdown (webhook retries,
+    # transient-error backoffs) stays well below it, as a worker holds those tasks unacked too.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=360),
 }
 CELERY_BEAT_SCHEDULE = {
     "nightly-dashboards": {
         "task": "evaluation.nightly_refresh",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Webhook deliveries whose task was lost (a worker died, Redis was flushed) are sent again.
+    # Dashboards whose refresh or computation was lost (a worker died, Redis was flushed).
+    "dashboards-sweep": {"task": "evaluation.dashboards_sweep", "schedule": 60.0},
+    # Webhook deliveries whose task was lost, or whose retry is too far off for a countdown.
     "webhooks-sweep": {"task": "core.webhooks_sweep", "schedule": 60.0},
     "webhooks-prune": {"task": "core.webhooks_prune", "schedule": crontab(hour=4, minute=5)},
 }
 # A burst of saves within this many seconds causes one dashboard computation.
 DASHBOARD_DEBOUNCE_SECONDS = env.int("DASHBOARD_DEBOUNCE_SECONDS", default=5)
+# A running computation older than this (its time limit, 300 s, and a margin) is dead: another
+# run takes its snapshot over.
+DASHBOARD_STALE_SECONDS = env.int("DASHBOARD_STALE_SECONDS", default=330)
+# The beat sweep sends again a dashboard's work lost for longer than this.
+DASHBOARD_SWEEP_AFTER_SECONDS = env.int("DASHBOARD_SWEEP_AFTER_SECONDS", default=120)
 
 # --- Webhooks (core.webhooks) ----------------------------------------------------------------
 # The public address of the site, for the API links inside webhook payloads (no trailing /).
@@ -187,6 +202,54 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
+
+# --- Sign-in protection (django-axes, core.logins) ----------------------------------------
+# The axes backend refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# An account is locked after this many failed sign-ins within the window, from any address;
+# an address after this many, whatever the accounts tried (a shared office address may make
+# a few honest mistakes).
+LOGIN_FAILURE_LIMIT_ACCOUNT = env.int("LOGIN_FAILURE_LIMIT_ACCOUNT", default=5)
+LOGIN_FAILURE_LIMIT_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_ADDRESS", default=20)
+# Failures are forgotten, and a lockout ends, this many minutes after the last counted failure.
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_HANDLER = "core.logins.LoginAttemptHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "core.logins.failure_limit"
+AXES_COOLOFF_TIME = "core.logins.cool_off"
+AXES_USERNAME_CALLABLE = "core.logins.attempted_username"
+AXES_LOCKOUT_CALLABLE = "core.logins.lockout_response"
+# Attempts made while locked out are refused and not counted: a lockout ends on time, however
+# long a guesser keeps trying (no lasting denial of service for the account's owner).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Successful sign-ins are not kept in a table of their own (the audit log keeps what matters).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# The client's address (core.http.client_address): the TCP peer; behind the TLS proxy, the
+# address that proxy appended to X-Forwarded-For (the entries before it are the client's own
+# words: trusting them would let a guesser pick a new address at each attempt).
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_TLS_PROXY", default=False) else 0
+)
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
+# Password reset requests and invitation pages: at most so many per e-mail address and per
+# client address within the window (core.ratelimit, in the cache).
+RATE_LIMITS = {
+    "password_reset": {
+        "per_email": env.int("PASSWORD_RESET_MAX_PER_EMAIL", default=5),
+        "per_address": env.int("PASSWORD_RESET_MAX_PER_ADDRESS", default=20),
+        "minutes": env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60),
+    },
+    "invitation": {
+        "per_email": env.int("INVITATION_MAX_PER_EMAIL", default=10),
+        "per_address": env.int("INVITATION_MAX_PER_ADDRESS", default=30),
+        "minutes": env.int("INVITATION_WINDOW_MINUTES", default=15),
+    },
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Territoria <no-reply@territoria.local>")
@@ -335,6 +398,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django.request": {"filters": ["one_line_client_errors"]},
+        # Axes' own lines repeat ours (territoria.security) at every attempt.
+        "axes": {"level": "WARNING"},
     },
 }
 

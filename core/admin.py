@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from core.models import Invitation, Membership, User, Workspace
+from core.models import AuditEvent, Invitation, Membership, User, Workspace
 
 
 @admin.register(User)
@@ -36,3 +38,25 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "workspace", "role", "created_at", "accepted_at", "revoked_at"]
     list_filter = ["role"]
     exclude = ["token"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is never edited, not even by staff."""
+
+    list_display = ["at", "workspace", "event", "actor_label", "target_label", "ip"]
+    list_filter = ["event"]
+    search_fields = ["actor_label", "target_label"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request: Any) -> Any:
+        return AuditEvent.unscoped_objects.select_related("workspace")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

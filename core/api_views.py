@@ -176,10 +176,14 @@ class MemberViewSet(WorkspaceViewSet):
                 workspace=self.workspace,
                 membership=membership,
                 role=data["role"],
+                request=self.request,
             )
         return membership
 
     def perform_destroy(self, instance: Membership) -> None:
         services.membership_remove(
-            actor_membership=self.membership, workspace=self.workspace, membership=instance
+            actor_membership=self.membership,
+            workspace=self.workspace,
+            membership=instance,
+            request=self.request,
         )

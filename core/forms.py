@@ -218,3 +218,32 @@ class ApiTokenForm(forms.Form):
                 None if choice == "never" else timezone.localdate() + dt.timedelta(days=int(choice))
             )
         return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters (GET): an event kind and a range of days."""
+
+    event = forms.ChoiceField(
+        label=_("Event"),
+        required=False,
+        choices=[("", _("All events"))],
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from core.models import AuditEventKind
+
+        field = cast(forms.ChoiceField, self.fields["event"])
+        field.choices = [("", _("All events")), *AuditEventKind.choices]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters, for ``selectors.audit_event_list`` (invalid ones are dropped)."""
+        if not self.is_valid():
+            return {k: v for k, v in self.cleaned_data.items() if k not in self.errors and v}
+        return {k: v for k, v in self.cleaned_data.items() if v}

@@ -18,10 +18,10 @@ import xml.etree.ElementTree as etree
 from collections.abc import Collection
 from typing import Any
 
-import markdown  # type: ignore[import-untyped]
+import markdown  # type: ignore[import-untyped,unused-ignore]
 import nh3
-from markdown.inlinepatterns import InlineProcessor  # type: ignore[import-untyped]
-from markdown.util import AtomicString  # type: ignore[import-untyped]
+from markdown.inlinepatterns import InlineProcessor  # type: ignore[import-untyped,unused-ignore]
+from markdown.util import AtomicString  # type: ignore[import-untyped,unused-ignore]
 
 from core.mentions import MENTION
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
-from core.tenancy import WorkspaceOwned
+from core.tenancy import ScopedManager, WorkspaceOwned
 
 
 class UserManager(BaseUserManager["User"]):
@@ -335,3 +335,81 @@ class WebhookDelivery(WorkspaceOwned):
     def payload_text(self) -> str:
         """The payload as people read it (the log's details)."""
         return json.dumps(self.payload, indent=2, ensure_ascii=False)
+
+
+class AuditEventKind(models.TextChoices):
+    """The security events a workspace's admins can review (core.audit records them)."""
+
+    SIGNIN_FAILED = "signin_failed", _("Sign-in failed")
+    SIGNIN_LOCKED = "signin_locked", _("Sign-in locked out")
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    MEMBER_REMOVED = "member_removed", _("Member removed")
+    INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    WEBHOOK_CREATED = "webhook_created", _("Webhook created")
+    WEBHOOK_SECRET_CHANGED = "webhook_secret_changed", _("Webhook secret changed")
+    WEBHOOK_DELETED = "webhook_deleted", _("Webhook deleted")
+    EXPORT_REQUESTED = "export_requested", _("Workspace export requested")
+    EXPORT_DOWNLOADED = "export_downloaded", _("Workspace export downloaded")
+    DELETION_REQUESTED = "deletion_requested", _("Workspace deletion requested")
+    DELETION_CANCELLED = "deletion_cancelled", _("Workspace deletion cancelled")
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """An audit event was about to be changed: the log is never edited."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogIsAppendOnly("Audit events are never changed.")
+
+
+class AuditEvent(WorkspaceOwned):
+    """One security event of a workspace: who did what, to what, from where. Append-only: an
+    event is written once by :func:`core.audit.record` and never changed (it goes only when its
+    workspace is erased)."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    event = models.CharField(
+        _("event"), max_length=32, choices=AuditEventKind.choices, editable=False
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    # The actor's e-mail address when it happened (kept if the account goes).
+    actor_label = models.CharField(_("by"), max_length=254, blank=True, editable=False)
+    target_type = models.CharField(max_length=60, blank=True, editable=False)
+    target_label = models.CharField(_("on"), max_length=200, blank=True, editable=False)
+    detail = models.JSONField(_("details"), default=dict, blank=True, editable=False)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True, editable=False)
+
+    objects: ScopedManager[Any] = ScopedManager.from_queryset(AuditEventQuerySet)()
+    unscoped_objects: models.Manager[Any] = models.Manager.from_queryset(AuditEventQuerySet)()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        base_manager_name = "unscoped_objects"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-at"], name="core_audit_ws_at"),
+            models.Index(fields=["workspace", "event", "-at"], name="core_audit_ws_event_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(event__in=AuditEventKind.values),
+                name="core_audit_event_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} · {self.actor_label or '-'} · {self.target_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("Audit events are never changed.")
+        super().save(*args, **kwargs)

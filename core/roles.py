@@ -49,6 +49,8 @@ PERMISSIONS: dict[str, Role] = {
     # Webhooks: their secrets sign what the workspace sends out, so admins only.
     "webhook.view": Role.ADMIN,
     "webhook.manage": Role.ADMIN,
+    # The audit log (security events): admins and owners read it and export it; nobody edits it.
+    "audit.view": Role.ADMIN,
     "member.view": Role.VIEWER,
     "member.invite": Role.ADMIN,
     "member.change_role": Role.ADMIN,

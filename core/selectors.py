@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from uuid import UUID
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from core import mentions
-from core.models import ApiToken, Invitation, Membership, Notification, User, Workspace
+from core.models import ApiToken, AuditEvent, Invitation, Membership, Notification, User, Workspace
 
 
 def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
@@ -125,3 +127,27 @@ def api_token_get(
     return (
         api_token_list(workspace=workspace, user=user, everyone=everyone).filter(uuid=uuid).first()
     )
+
+
+# --- Audit log ------------------------------------------------------------------------------
+
+
+def audit_event_list(
+    *,
+    workspace: Workspace,
+    event: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The workspace's security events, newest first; ``since``/``until`` are days, inclusive,
+    in the site's time zone."""
+    events = AuditEvent.objects.filter(workspace=workspace)
+    if event:
+        events = events.filter(event=event)
+    if since:
+        start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+        events = events.filter(at__gte=start)
+    if until:
+        end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+        events = events.filter(at__lt=end)
+    return events.order_by("-at", "-id")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.models import Invitation, Membership, Notification, User, Workspace
 from core.roles import Role
 from core.tenancy import assert_same_workspace, workspace_scope
@@ -74,6 +76,7 @@ def invitation_create(
     email: str,
     role: str,
     request_base_url: str,
+    request: HttpRequest | None = None,
 ) -> Invitation:
     """Invite ``email`` into the workspace; the link is e-mailed after commit."""
     email = email.strip().lower()
@@ -90,6 +93,14 @@ def invitation_create(
         role=role,
         invited_by=actor,
         token=secrets.token_urlsafe(32),
+    )
+    audit.record(
+        event=audit.Event.INVITATION_SENT,
+        workspace=workspace,
+        actor=actor,
+        request=request,
+        target=email,
+        role=role,
     )
     link = request_base_url.rstrip("/") + reverse("invitation_accept", args=[invitation.token])
     language = get_language() or settings.LANGUAGE_CODE
@@ -115,15 +126,31 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: User, workspace: Workspace, invitation: Invitation) -> None:
+def invitation_revoke(
+    *,
+    actor: User,
+    workspace: Workspace,
+    invitation: Invitation,
+    request: HttpRequest | None = None,
+) -> None:
     assert_same_workspace(workspace, invitation)
     if invitation.accepted_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        audit.record(
+            event=audit.Event.INVITATION_REVOKED,
+            workspace=workspace,
+            actor=actor,
+            request=request,
+            target=invitation.email,
+            role=invitation.role,
+        )
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+def invitation_accept(
+    *, invitation: Invitation, user: User, request: HttpRequest | None = None
+) -> Membership:
     """Turn a pending invitation into a membership for ``user``."""
     if not invitation.is_pending:
         raise ValidationError(_("This invitation is no longer valid."))
@@ -139,12 +166,25 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(
+        event=audit.Event.INVITATION_ACCEPTED,
+        workspace=invitation.workspace,
+        actor=user,
+        request=request,
+        target=invitation.email,
+        role=membership.role,
+    )
     return membership
 
 
 @transaction.atomic
 def membership_change_role(
-    *, actor_membership: Membership, workspace: Workspace, membership: Membership, role: str
+    *,
+    actor_membership: Membership,
+    workspace: Workspace,
+    membership: Membership,
+    role: str,
+    request: HttpRequest | None = None,
 ) -> Membership:
     assert_same_workspace(workspace, membership)
     if role not in Role.values:
@@ -154,20 +194,43 @@ def membership_change_role(
         _check_can_grant(actor_membership, Role.OWNER)
     if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(workspace) <= 1:
         raise ValidationError({"role": _("A workspace needs at least one owner.")})
+    before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    if before != role:
+        audit.record(
+            event=audit.Event.ROLE_CHANGED,
+            workspace=workspace,
+            actor=actor_membership.user,
+            request=request,
+            target=membership.user.email,
+            before=before,
+            after=role,
+        )
     return membership
 
 
 @transaction.atomic
 def membership_remove(
-    *, actor_membership: Membership, workspace: Workspace, membership: Membership
+    *,
+    actor_membership: Membership,
+    workspace: Workspace,
+    membership: Membership,
+    request: HttpRequest | None = None,
 ) -> None:
     assert_same_workspace(workspace, membership)
     if membership.role == Role.OWNER:
         _check_can_grant(actor_membership, Role.OWNER)
         if _owner_count(workspace) <= 1:
             raise ValidationError(_("A workspace needs at least one owner."))
+    audit.record(
+        event=audit.Event.MEMBER_REMOVED,
+        workspace=workspace,
+        actor=actor_membership.user,
+        request=request,
+        target=membership.user.email,
+        role=membership.role,
+    )
     membership.delete()
 
 

@@ -54,6 +54,7 @@ TRANSIENT = (OperationalError, InterfaceError)
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT,
     retry_backoff=True,
+    retry_backoff_max=60,  # a countdown task is held unacked: stay far below the visibility timeout
     max_retries=5,
     time_limit=90,
     soft_time_limit=60,
@@ -73,7 +74,8 @@ def webhooks_sweep() -> int:
     return webhooks.sweep()
 
 
-@shared_task(name="core.webhooks_prune", time_limit=600, soft_time_limit=500)
+# Below the broker's visibility timeout (360 s), as every task: it is acknowledged late too.
+@shared_task(name="core.webhooks_prune", time_limit=300, soft_time_limit=240)
 def webhooks_prune() -> int:
     """Celery beat, every night: forget finished deliveries past their retention."""
     from core import webhooks

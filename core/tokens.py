@@ -13,10 +13,12 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import audit
 from core.models import ApiToken, Membership, TokenScope, User, Workspace
 from core.roles import Role, can
 
@@ -43,6 +45,7 @@ def token_create(
     name: str,
     scope: str,
     expires_on: dt.date | None = None,
+    request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token for ``actor`` in ``workspace``; returns it with its secret (shown once)."""
     membership = Membership.objects.filter(user=actor, workspace=workspace).first()
@@ -82,11 +85,23 @@ def token_create(
         key_hash=hash_secret(secret),
         expires_at=expires_at,
     )
+    audit.record(
+        event=audit.Event.TOKEN_CREATED,
+        workspace=workspace,
+        actor=actor,
+        request=request,
+        target=token,
+        scope=scope,
+        prefix=token.prefix,
+        expires_on=expires_on.isoformat() if expires_on else None,
+    )
     return token, secret
 
 
 @transaction.atomic
-def token_revoke(*, actor: User, workspace: Workspace, token: ApiToken) -> ApiToken:
+def token_revoke(
+    *, actor: User, workspace: Workspace, token: ApiToken, request: HttpRequest | None = None
+) -> ApiToken:
     """People revoke their own tokens; admins and owners revoke anyone's in their workspace."""
     if token.workspace_id != workspace.pk:
         raise PermissionDenied
@@ -97,6 +112,15 @@ def token_revoke(*, actor: User, workspace: Workspace, token: ApiToken) -> ApiTo
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(
+            event=audit.Event.TOKEN_REVOKED,
+            workspace=workspace,
+            actor=actor,
+            request=request,
+            target=token,
+            prefix=token.prefix,
+            owner=token.user.email,
+        )
     return token
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views, views_tokens, views_webhooks
+from core import views, views_audit, views_tokens, views_webhooks
 from core.forms import LoginForm
 
 # Account pages (Django's own views, with our templates).
@@ -23,7 +23,7 @@ account_urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -58,6 +58,8 @@ workspace_urlpatterns = [
         views_tokens.api_token_revoke,
         name="api_token_revoke",
     ),
+    path("settings/audit/", views_audit.audit_log, name="audit_log"),
+    path("settings/audit/export.csv", views_audit.audit_log_csv, name="audit_log_csv"),
     path("settings/webhooks/", views_webhooks.webhook_list, name="webhook_list"),
     path("settings/webhooks/new/", views_webhooks.webhook_create, name="webhook_create"),
     path(

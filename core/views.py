@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from core import selectors, services
+from core import logins, ratelimit, selectors, services
 from core.forms import InvitationForm, RoleForm, SignupForm, WorkspaceForm, role_choices
 from core.htmx import redirect_after_success, render_invalid, render_page
 from core.http import AuthenticatedRequest, WorkspaceRequest
@@ -118,6 +119,7 @@ def members(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     request_base_url=request.build_absolute_uri("/"),
+                    request=request,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -155,6 +157,7 @@ def member_role(request: WorkspaceRequest, workspace_slug: str, member_uuid: str
                 workspace=workspace,
                 membership=target,
                 role=form.cleaned_data["role"],
+                request=request,
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -180,6 +183,7 @@ def member_remove(request: WorkspaceRequest, workspace_slug: str, member_uuid: s
             actor_membership=request.membership,
             workspace=workspace,
             membership=target,
+            request=request,
         )
     except (ValidationError, PermissionDenied) as exc:
         message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
@@ -202,22 +206,58 @@ def invitation_revoke(
     )
     if invitation is None:
         raise Http404
-    services.invitation_revoke(actor=request.user, workspace=workspace, invitation=invitation)
+    services.invitation_revoke(
+        actor=request.user, workspace=workspace, invitation=invitation, request=request
+    )
     return render_page(
         request, "core/members.html", _members_context(request), partial="invitations"
     )
 
 
+def throttled(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Too many requests: the time to wait, as 429 with ``Retry-After``."""
+    minutes = max(1, -(-retry_after // 60))
+    response = render(request, "core/throttled.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per e-mail address and per client address (each
+    request may send a mail), and recorded in the audit log of the account's workspaces."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = ratelimit.hit("password_reset", request, email=request.POST.get("email") or None)
+        if wait is not None:
+            return throttled(request, wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        logins.record_password_reset_request(self.request, form.cleaned_data["email"])
+        return response
+
+
 def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """The link in the invitation e-mail. New people create their account here."""
     invitation = selectors.invitation_by_token(token=token)
-    if invitation is None or not invitation.is_pending:
+    valid = invitation is not None and invitation.is_pending
+    # Guessed tokens and repeated submissions are limited per client address (and per invited
+    # address when the token is real).
+    if request.method == "POST" or not valid:
+        email = invitation.email if invitation is not None and valid else None
+        wait = ratelimit.hit("invitation", request, email=email)
+        if wait is not None:
+            return throttled(request, wait)
+    if invitation is None or not valid:
         return render(request, "core/invitation_invalid.html", status=404)
     workspace = invitation.workspace
     if request.user.is_authenticated:
         if request.method == "POST":
             try:
-                services.invitation_accept(invitation=invitation, user=request.user)
+                services.invitation_accept(
+                    invitation=invitation, user=request.user, request=request
+                )
             except ValidationError as error:
                 return render(
                     request,
@@ -240,7 +280,7 @@ def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
             )
-            services.invitation_accept(invitation=invitation, user=user)
+            services.invitation_accept(invitation=invitation, user=user, request=request)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to %(name)s!") % {"name": workspace.name})
             return redirect_after_success(request, reverse("workspace_home", args=[workspace.slug]))

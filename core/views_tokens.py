@@ -69,6 +69,7 @@ def api_tokens(request: WorkspaceRequest, workspace_slug: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
                 expires_on=form.cleaned_data["expires_on"],
+                request=request,
             )
         except ValidationError as error:
             _add_service_error(form, error)
@@ -101,7 +102,9 @@ def api_token_revoke(
     if token is None:
         raise Http404
     was_active = token.is_active
-    token = tokens.token_revoke(actor=request.user, workspace=request.workspace, token=token)
+    token = tokens.token_revoke(
+        actor=request.user, workspace=request.workspace, token=token, request=request
+    )
     if was_active:
         messages.success(
             request,

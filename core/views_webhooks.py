@@ -51,7 +51,7 @@ def webhook_create(request: WorkspaceRequest, workspace_slug: str) -> HttpRespon
         form=form,
         template=FORM_TEMPLATE,
         save=lambda data: webhooks.endpoint_create(
-            actor=request.user, workspace=request.workspace, **data
+            actor=request.user, workspace=request.workspace, request=request, **data
         ),
         success_url=lambda endpoint: _detail_url(workspace_slug, endpoint),
         success_message=_(
@@ -113,7 +113,9 @@ def webhook_delete(
     request: WorkspaceRequest, workspace_slug: str, endpoint_uuid: Any
 ) -> HttpResponse:
     endpoint = _endpoint_or_404(request, endpoint_uuid)
-    webhooks.endpoint_delete(actor=request.user, workspace=request.workspace, endpoint=endpoint)
+    webhooks.endpoint_delete(
+        actor=request.user, workspace=request.workspace, endpoint=endpoint, request=request
+    )
     messages.success(request, _("Endpoint %(url)s deleted.") % {"url": endpoint.url})
     return redirect_after_success(request, reverse("webhook_list", args=[workspace_slug]))
 
@@ -125,7 +127,7 @@ def webhook_rotate_secret(
 ) -> HttpResponse:
     endpoint = _endpoint_or_404(request, endpoint_uuid)
     webhooks.endpoint_rotate_secret(
-        actor=request.user, workspace=request.workspace, endpoint=endpoint
+        actor=request.user, workspace=request.workspace, endpoint=endpoint, request=request
     )
     messages.success(
         request,

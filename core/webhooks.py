@@ -44,11 +44,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core import audit
 from core.models import (
     DeliveryStatus,
     Membership,
@@ -189,6 +191,7 @@ def endpoint_create(
     events: Iterable[str],
     description: str = "",
     is_active: bool = True,
+    request: HttpRequest | None = None,
 ) -> WebhookEndpoint:
     """A new endpoint, with a new secret."""
     _require_manager(actor, workspace)
@@ -213,6 +216,14 @@ def endpoint_create(
     )
     endpoint.full_clean()
     endpoint.save()
+    audit.record(
+        event=audit.Event.WEBHOOK_CREATED,
+        workspace=workspace,
+        actor=actor,
+        request=request,
+        target=endpoint,
+        events=chosen,
+    )
     return endpoint
 
 
@@ -240,15 +251,32 @@ def endpoint_update(
 
 
 @transaction.atomic
-def endpoint_delete(*, actor: User, workspace: Workspace, endpoint: WebhookEndpoint) -> None:
+def endpoint_delete(
+    *,
+    actor: User,
+    workspace: Workspace,
+    endpoint: WebhookEndpoint,
+    request: HttpRequest | None = None,
+) -> None:
     """Delete the endpoint and its deliveries' log; deliveries in flight are dropped."""
     _require_manager(actor, workspace)
+    audit.record(
+        event=audit.Event.WEBHOOK_DELETED,
+        workspace=workspace,
+        actor=actor,
+        request=request,
+        target=endpoint,
+    )
     endpoint.delete()
 
 
 @transaction.atomic
 def endpoint_rotate_secret(
-    *, actor: User, workspace: Workspace, endpoint: WebhookEndpoint
+    *,
+    actor: User,
+    workspace: Workspace,
+    endpoint: WebhookEndpoint,
+    request: HttpRequest | None = None,
 ) -> WebhookEndpoint:
     """A new secret; the old one still signs deliveries for a day (a second ``v1=``)."""
     _require_manager(actor, workspace)
@@ -257,6 +285,13 @@ def endpoint_rotate_secret(
     endpoint.previous_secret_expires_at = timezone.now() + PREVIOUS_SECRET_GRACE
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+    audit.record(
+        event=audit.Event.WEBHOOK_SECRET_CHANGED,
+        workspace=workspace,
+        actor=actor,
+        request=request,
+        target=endpoint,
+    )
     return endpoint
 
 
@@ -536,6 +571,11 @@ def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tup
         connection.close()
 
 
+# The longest retry delay sent as a countdown task: far below the broker's visibility timeout
+# (CELERY_VISIBILITY_TIMEOUT, 360 s by default). Later retries are sent by the sweep when due.
+COUNTDOWN_MAX_SECONDS = 60
+
+
 def retry_delays() -> list[int]:
     return [int(d) for d in settings.WEBHOOK_RETRY_DELAYS]
 
@@ -645,9 +685,15 @@ def _record(
             "webhook delivery %s: claim lost before its outcome was written", delivery.uuid
         )
         return "skipped"
-    if changes["status"] == DeliveryStatus.RETRYING and not settings.CELERY_TASK_ALWAYS_EAGER:
-        # In the embedded default (tasks in-process) a countdown would run at once: the retry
-        # waits for the sweep instead.
+    if (
+        changes["status"] == DeliveryStatus.RETRYING
+        and not settings.CELERY_TASK_ALWAYS_EAGER
+        and delay <= COUNTDOWN_MAX_SECONDS
+    ):
+        # A near retry is a countdown task. A later one waits for the sweep, which sends it when
+        # it is due: a worker holds a countdown task unacknowledged until it runs, and one held
+        # past the broker's visibility timeout is handed out again (and again). In the embedded
+        # default (tasks in-process) a countdown would run at once: the sweep sends it too.
         enqueue(delivery.workspace_id, delivery.pk, countdown=delay)
     return str(changes["status"])
 
@@ -656,14 +702,17 @@ def _record(
 
 
 def sweep(*, limit: int = 500) -> int:
-    """Send again the deliveries that are due (for longer than the grace period) and that no
-    worker holds: their task was lost. Across every workspace."""
+    """Send the deliveries that are due and that no worker holds, across every workspace: a
+    pending one due for longer than the grace period (its task was lost), and a retry as soon
+    as it is due (one beyond ``COUNTDOWN_MAX_SECONDS`` has no task: the sweep is its task; a
+    nearer one's countdown task may come too, and whichever comes second does nothing)."""
     now = timezone.now()
     due = now - dt.timedelta(seconds=settings.WEBHOOK_SWEEP_GRACE_SECONDS)
     # Unscoped on purpose: the beat task looks after every workspace's deliveries.
     rows = list(
         WebhookDelivery.unscoped_objects.filter(
-            status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING], next_attempt_at__lte=due
+            Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=due)
+            | Q(status=DeliveryStatus.RETRYING, next_attempt_at__lte=now)
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .order_by("next_attempt_at")

@@ -26,6 +26,7 @@ from evaluation.models import Lesson
 from governance import selectors as governance_selectors
 from mix import services as mix_services
 from mix.models import Action, ActionStatus
+from territories import revisions
 from territories.models import Cycle, CycleStatus
 from territories.services import CycleClosed
 from tracer import services as tracer_services
@@ -117,9 +118,10 @@ def cycle_close(
     locked.status = CycleStatus.CLOSED
     locked.closed_on = max(locked.started_on, min(timezone.localdate(), started_on))
     locked.save(update_fields=["status", "closed_on"])
-    # After the commit: the closed cycle's dashboard, once and for good, and the new current one.
+    # After the commit: the closed cycle's dashboard, once and for good, and the new current one
+    # (a new inputs version: the workspace's dashboard reads the project's new cycle too).
     evaluation_services.schedule_closed_cycle(locked)
-    evaluation_services.schedule_dashboards(cycle.project)
+    revisions.evaluation_changed(cycle.project)
     following = Cycle.objects.create(
         workspace=workspace,
         project_id=locked.project_id,

@@ -9,8 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.csvread import parse_number
 from evaluation import selectors
-from evaluation.imports import parse_number
 from evaluation.models import (
     CatalogueIndicator,
     Direction,
@@ -227,8 +227,9 @@ class MeasurementImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "Columns: indicator (its name or its identifier), period (YYYY-MM-DD), value, "
-            "source, note. Separated by commas or semicolons, UTF-8, at most 2 MB."
+            "Columns: indicator (its name or its identifier), period (a date), value, source, "
+            "note. Separated by semicolons, commas or tabs; UTF-8, Windows-1252 or Latin-1; "
+            "at most 2 MB."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

@@ -3,29 +3,30 @@ every problem, file-wide or per row. Nothing here writes: ``services.measurement
 all the rows, or none.
 
 The file: a header row naming the columns ``indicator`` (an indicator's identifier or its exact
-name), ``period`` (YYYY-MM-DD), ``value``, and optionally ``source`` and ``note``, or their
-French names (``indicateur``, ``période``, ``valeur``, ``source``, ``note``), in any case, with
-or without accents; separated by commas or semicolons; UTF-8 with or without a byte-order mark;
-decimals with a point or a comma.
+name), ``period`` (a date), ``value``, and optionally ``source`` and ``note``, or their French
+names (``indicateur``, ``période``, ``valeur``, ``source``, ``note``), in any case, with or
+without accents. ``core.csvread`` reads the file as French teams' spreadsheets write it and
+says what it found: separated by semicolons, commas or tabs; UTF-8 with or without a BOM,
+Windows-1252 or Latin-1; decimal commas or points, spaces between thousands; dates as
+31/12/2026, 31/12/26, 31 décembre 2026 or 2026-12-31 (day first unless the file shows
+otherwise).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from core import csvread
 from evaluation import selectors
-from evaluation.models import Indicator, Measurement
+from evaluation.models import Frequency, Indicator, Measurement, UnitKind
 from evaluation.services import ImportRow, check_plausible, period_start
 from territories.models import Project
 
@@ -50,8 +51,9 @@ ALIASES = {
 }
 MAX_ROWS = 5000
 MAX_VALUE = Decimal(10) ** 12
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
+# The signs a spreadsheet writes after a formatted cell ("31,5 %", "1 200,00 €") that a unit
+# takes: 31,5 % of a percentage is 31.5.
+UNIT_SIGNS: dict[str, tuple[str, ...]] = {UnitKind.PERCENT: ("%",), UnitKind.AMOUNT: ("€",)}
 
 
 @dataclass
@@ -72,6 +74,17 @@ class ParsedImport:
     errors: list[str] = field(default_factory=list)  # about the whole file: no preview
     lines: list[PreviewRow] = field(default_factory=list)
     delimiter: str = ","
+    encoding: str = csvread.UTF8
+    sniffed: bool = False  # the file was cut into cells: its separator and encoding are known
+    numbers: csvread.NumberFormat | None = None
+    dates: csvread.DateFormat | None = None
+
+    @property
+    def detection(self) -> csvread.Detection:
+        """What the reader found in the file: separator, encoding, decimal mark, dates."""
+        return csvread.describe(
+            encoding=self.encoding, delimiter=self.delimiter, numbers=self.numbers, dates=self.dates
+        )
 
     @property
     def rows(self) -> list[ImportRow]:
@@ -91,52 +104,28 @@ class ParsedImport:
         return not self.errors and bool(self.rows) and not self.error_count
 
 
-def decode(content: bytes) -> tuple[str | None, str | None]:
-    """(text, None) or (None, the reason the bytes are not a UTF-8 CSV file)."""
-    if not content.strip(b"\xef\xbb\xbf \t\r\n"):
-        return None, _("The file is empty.")
-    if content.startswith(b"PK\x03\x04"):
-        return None, _(
-            "This is a spreadsheet workbook, not a CSV file. In your spreadsheet, choose "
-            "“Save as” and the format “CSV UTF-8”."
-        )
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, _("The file is in UTF-16. Save it as “CSV UTF-8” and upload it again.")
-    if b"\x00" in content[:8192]:
-        return None, _("This is not a CSV file: it holds binary data.")
+def parse(*, project: Project, content: bytes) -> tuple[ParsedImport, str | None, str]:
+    """Parse uploaded bytes; also returns the decoded text and its encoding, which the preview
+    keeps until the confirmation."""
     try:
-        return content.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        return None, _(
-            "The file is not in UTF-8. Save it as “CSV UTF-8” (Excel, LibreOffice) and "
-            "upload it again."
-        )
+        text, encoding = csvread.decode(content)
+    except csvread.CSVFileError as exc:
+        return ParsedImport(errors=[exc.message]), None, ""
+    return parse_text(project=project, text=text, encoding=encoding), text, encoding
 
 
-def parse(*, project: Project, content: bytes) -> tuple[ParsedImport, str | None]:
-    """Parse uploaded bytes; also returns the decoded text, which the preview keeps."""
-    text, error = decode(content)
-    if text is None:
-        return ParsedImport(errors=[error or ""]), None
-    return parse_text(project=project, text=text), text
-
-
-def parse_text(*, project: Project, text: str) -> ParsedImport:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    result = ParsedImport(delimiter=delimiter)
+def parse_text(*, project: Project, text: str, encoding: str = csvread.UTF8) -> ParsedImport:
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        result.errors.append(_("The file could not be read as CSV (%(error)s).") % {"error": exc})
-        return result
-    lines = [
-        (n, cells) for n, cells in enumerate(records, start=1) if any(c.strip() for c in cells)
-    ]
+        table = csvread.read_text(text, encoding)
+    except csvread.CSVFileError as exc:
+        return ParsedImport(errors=[exc.message], encoding=encoding)
+    result = ParsedImport(delimiter=table.delimiter, encoding=encoding, sniffed=True)
+    lines = table.records
     if not lines:
         result.errors.append(_("The file is empty."))
         return result
-    columns, error = _columns(lines[0][1])
+    header = lines[0][1]
+    columns, error = _columns(header[: csvread.width(header)] or header)  # Excel's trailing ;;
     if error:
         result.errors.append(error)
         return result
@@ -154,6 +143,8 @@ def parse_text(*, project: Project, text: str) -> ParsedImport:
             % {"count": len(data), "max": MAX_ROWS}
         )
         return result
+    result.numbers = csvread.NumberFormat.detect(_column(data, columns, "value"))
+    result.dates = csvread.DateFormat.detect(_column(data, columns, "period"))
     indicators = selectors.project_indicators_by_key(project=project)
     by_uuid = {str(i.uuid): i for i in indicators}
     by_name: dict[str, list[Indicator]] = {}
@@ -161,7 +152,7 @@ def parse_text(*, project: Project, text: str) -> ParsedImport:
         by_name.setdefault(indicator.name.strip(), []).append(indicator)
     seen: dict[tuple[int, dt.date], int] = {}
     for number, cells in data:
-        line = _parse_line(number, cells, columns, delimiter, by_uuid, by_name)
+        line = _parse_line(number, cells, columns, result, by_uuid, by_name)
         row = line.row
         if row.indicator is not None and row.period is not None and not line.skipped:
             key = (row.indicator.pk, period_start(row.period, row.indicator.frequency))
@@ -178,6 +169,12 @@ def parse_text(*, project: Project, text: str) -> ParsedImport:
     if not result.rows and not result.error_count:
         result.errors.append(_("No line of the file has a value: there is nothing to import."))
     return result
+
+
+def _column(data: list[tuple[int, list[str]]], columns: list[str], name: str) -> list[str]:
+    """The cells of one column (for the detection of the file's decimal mark and dates)."""
+    index = columns.index(name)
+    return [cells[index] for _number, cells in data if index < len(cells)]
 
 
 def column_names() -> list[str]:
@@ -223,7 +220,7 @@ def _parse_line(
     number: int,
     cells: list[str],
     columns: list[str],
-    delimiter: str,
+    parsed: ParsedImport,
     by_uuid: dict[str, Indicator],
     by_name: dict[str, list[Indicator]],
 ) -> PreviewRow:
@@ -231,7 +228,7 @@ def _parse_line(
     if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
         hint = (
             _("With commas between columns, write decimals with a point (12.5) or in quotes.")
-            if delimiter == ","
+            if parsed.delimiter == ","
             else ""
         )
         errors.append(
@@ -254,11 +251,12 @@ def _parse_line(
     note = values.get("note", "")
 
     indicator = _indicator(raw_indicator, by_uuid, by_name, errors)
-    period = _period(raw_period, errors)
+    period = _period(raw_period, parsed.dates or csvread.DateFormat(), indicator, errors)
     skipped = not raw_value and not errors and indicator is not None
     value = None
     if not skipped:
-        value = _value(raw_value, errors)
+        units = UNIT_SIGNS.get(indicator.unit_kind, ()) if indicator is not None else ("%", "€")
+        value = _value(raw_value, parsed.numbers or csvread.NumberFormat(), units, errors)
         if value is not None and indicator is not None:
             try:
                 check_plausible(indicator.unit_kind, value)
@@ -305,46 +303,50 @@ def _indicator(
     return found
 
 
-def _period(raw: str, errors: list[str]) -> dt.date | None:
+# The longest span a cell may name for an indicator measured so often: a month for a monthly
+# indicator ("mars 2025"), a quarter for a quarterly one ("T1 2025"), a year for a yearly one.
+LONGEST_SPAN: dict[str, str] = {
+    Frequency.MONTHLY: csvread.MONTH,
+    Frequency.QUARTERLY: csvread.QUARTER,
+    Frequency.YEARLY: csvread.YEAR,
+}
+
+
+def _period(
+    raw: str, dates: csvread.DateFormat, indicator: Indicator | None, errors: list[str]
+) -> dt.date | None:
     if not raw:
         errors.append(_("The period is missing."))
         return None
     try:
-        if not _ISO_DATE.match(raw):
-            raise ValueError(raw)
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        errors.append(
-            _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2025-03-01.")
-            % {"value": raw}
-        )
+        day = dates.read(raw)
+    except csvread.CellError as exc:
+        errors.append(exc.message)
         return None
+    if indicator is not None:
+        longest = LONGEST_SPAN.get(indicator.frequency, csvread.YEAR)
+        if csvread.SPANS.index(csvread.date_span(raw)) > csvread.SPANS.index(longest):
+            errors.append(
+                _(
+                    "“%(value)s” is longer than a period of this indicator (%(frequency)s): "
+                    "write a day of the period, e.g. 31/03/2025."
+                )
+                % {"value": raw, "frequency": indicator.get_frequency_display().lower()}
+            )
+            return None
+    return day
 
 
-def parse_number(raw: str) -> Decimal | None:
-    """A number written with a decimal point or a decimal comma, spaces as thousands
-    separators allowed: "1 234,5", "1234.5", "1,234.5", "-3". None if it is not a number."""
-    text = _SPACES.sub("", raw)
-    if "," in text and "." in text:
-        # The last separator is the decimal one; the other groups thousands.
-        thousands = "," if text.rfind(".") > text.rfind(",") else "."
-        text = text.replace(thousands, "")
-    text = text.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern above already refused it
-        return None
-
-
-def _value(raw: str, errors: list[str]) -> Decimal | None:
+def _value(
+    raw: str, numbers: csvread.NumberFormat, units: tuple[str, ...], errors: list[str]
+) -> Decimal | None:
     if not raw:
         errors.append(_("The value is missing."))
         return None
-    value = parse_number(raw)
-    if value is None:
-        errors.append(_("“%(value)s” is not a number.") % {"value": raw})
+    try:
+        value = numbers.read(raw, units)
+    except csvread.CellError as exc:
+        errors.append(exc.message)
         return None
     if abs(value) >= MAX_VALUE:
         errors.append(_("%(value)s is too large.") % {"value": raw})

@@ -14,13 +14,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import webhooks
 from core.models import User, Workspace
-from core.tenancy import assert_same_workspace
+from core.tenancy import assert_same_workspace, workspace_scope
 from evaluation import dashboard
 from evaluation.models import (
     DashboardSnapshot,
@@ -33,6 +33,7 @@ from evaluation.models import (
     UnitKind,
 )
 from governance.selectors import brand_counts
+from territories import revisions
 from territories.models import Cycle, CycleStatus, Project
 from territories.selectors import cycles_current_of
 from tracer.selectors import current_cycle
@@ -138,9 +139,8 @@ def _check_indicator(indicator: Indicator, actions: Any) -> None:
 
 
 def _touch(project: Project) -> None:
-    """The evaluation's inputs changed: bump the revision and recompute after commit."""
-    Project.objects.filter(pk=project.pk).update(evaluation_revision=F("evaluation_revision") + 1)
-    schedule_dashboards(project)
+    """The evaluation's inputs changed: bump the revision, which recomputes after commit."""
+    revisions.evaluation_changed(project)
 
 
 @transaction.atomic
@@ -413,26 +413,59 @@ def _cycle_of(project: Project | None, cycle: Cycle | None) -> Cycle | None:
     return cycle
 
 
+def _dashboards_key(workspace_id: int, project_id: int | None) -> str:
+    return f"dashboards-scheduled:{workspace_id}:{project_id}"
+
+
 def schedule_dashboards(project: Project) -> None:
     """After commit, recompute the project's and the workspace's dashboards, debounced: a burst
-    of saves within a few seconds enqueues one computation."""
+    of saves within ``DASHBOARD_DEBOUNCE_SECONDS`` causes one computation.
+
+    The first save of a burst sends the refresh at once, with no countdown (a worker holds a
+    countdown task unacknowledged: were it killed, Redis would keep the message until the
+    visibility timeout), carrying the time it is due at: the end of the burst's window. The
+    task waits until then and reads the inputs as they are. The saves within the window send
+    nothing (the key below, which expires with the window, says one is on its way): each of
+    them committed before the task reads. A save after the window sends the next refresh. So a
+    worker that dies holding the refresh blocks nothing for longer than the window; its
+    dashboards are brought up to date by the next save, the page that shows them, or the beat
+    sweep (:func:`dashboards_sweep`).
+    """
     workspace_id, project_id = project.workspace_id, project.pk
+    key = _dashboards_key(workspace_id, project_id)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(callback, "dashboards_key", None) == key and not getattr(callback, "ran", False)
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return  # one refresh per project and transaction (a library import changes 30 items)
 
     def enqueue() -> None:
         from evaluation.tasks import refresh_dashboards
 
-        key = f"dashboards-scheduled:{workspace_id}:{project_id}"
-        delay = settings.DASHBOARD_DEBOUNCE_SECONDS
+        enqueue.ran = True  # type: ignore[attr-defined]
+        kwargs: dict[str, Any] = {"workspace_id": workspace_id, "project_id": project_id}
         if settings.CELERY_TASK_ALWAYS_EAGER:  # in-process: no worker to spare the work
-            refresh_dashboards.apply_async(
-                kwargs={"workspace_id": workspace_id, "project_id": project_id}
-            )
-        elif cache.add(key, 1, timeout=delay):
-            refresh_dashboards.apply_async(
-                kwargs={"workspace_id": workspace_id, "project_id": project_id}, countdown=delay
-            )
+            refresh_dashboards.apply_async(kwargs=kwargs)
+            return
+        delay = settings.DASHBOARD_DEBOUNCE_SECONDS
+        if delay <= 0 or cache.add(key, 1, timeout=delay):
+            kwargs["not_before"] = time.time() + max(delay, 0)
+            refresh_dashboards.apply_async(kwargs=kwargs, queue=settings.DASHBOARD_QUEUE)
 
+    enqueue.dashboards_key = key  # type: ignore[attr-defined]
     transaction.on_commit(enqueue)
+
+
+def wait_until(not_before: float | None) -> None:
+    """Sleep until ``not_before`` (a Unix time), at most the debounce window: a refresh that
+    comes late (a busy queue) starts at once, and a clock ahead of the sender's waits no more
+    than the window."""
+    if not not_before:
+        return
+    wait = min(not_before - time.time(), float(settings.DASHBOARD_DEBOUNCE_SECONDS))
+    if wait > 0:
+        time.sleep(wait)
 
 
 def schedule_closed_cycle(cycle: Cycle) -> None:
@@ -449,7 +482,7 @@ def schedule_closed_cycle(cycle: Cycle) -> None:
     def enqueue() -> None:
         from evaluation.tasks import compute_snapshot
 
-        compute_snapshot.apply_async(kwargs=kwargs)
+        compute_snapshot.apply_async(kwargs=kwargs, queue=settings.DASHBOARD_QUEUE)
 
     transaction.on_commit(enqueue)
 
@@ -484,7 +517,9 @@ def snapshot_compute(
     snapshot, _created = DashboardSnapshot.objects.get_or_create(
         workspace=workspace, project=project, cycle=cycle, inputs_version=version
     )
-    stale = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+    # A claim older than the computation's time limit is dead (the pool kills a task at its
+    # limit): another run takes it over. Younger ones only the same task (a redelivery) takes.
+    stale = timezone.now() - dt.timedelta(seconds=settings.DASHBOARD_STALE_SECONDS)
     claimed = (
         DashboardSnapshot.objects.filter(pk=snapshot.pk)
         .filter(
@@ -561,7 +596,9 @@ def _send_pending(snapshots: list[DashboardSnapshot]) -> bool:
             "cycle_id": snapshot.cycle_id,
             "version": snapshot.inputs_version,
         }
-        transaction.on_commit(partial(compute_snapshot.apply_async, kwargs=kwargs))
+        transaction.on_commit(
+            partial(compute_snapshot.apply_async, kwargs=kwargs, queue=settings.DASHBOARD_QUEUE)
+        )
         sent = True
     return sent
 
@@ -616,6 +653,137 @@ def dashboards_request(*, workspace: Workspace, projects: list[Project]) -> list
     if _send_pending(snapshots) and settings.CELERY_TASK_ALWAYS_EAGER:
         snapshots = list(DashboardSnapshot.objects.filter(match))
     return snapshots
+
+
+# --- The beat sweep: dashboards whose computation was lost -----------------------------------------
+
+
+@dataclass
+class SweepOutcome:
+    refreshed: int = 0  # refreshes sent: no snapshot of the current inputs, nothing recent
+    computations: int = 0  # computations sent again: pending, or running past the time limit
+
+    @property
+    def sent(self) -> int:
+        return self.refreshed + self.computations
+
+
+def dashboards_sweep() -> SweepOutcome:
+    """Celery beat, every minute, across every workspace: send again the dashboard work that was
+    lost (a worker killed with the message, Redis flushed, a deploy mid-burst).
+
+    For each active project's current cycle and for each workspace, the snapshot of the current
+    inputs is looked up (four queries per workspace whatever its size):
+
+    * none, and the dashboard's latest snapshot is older than ``DASHBOARD_SWEEP_AFTER_SECONDS``
+      (the inputs changed since and the debounced refresh never came): a refresh is sent;
+    * pending for longer than that (its computation never started): it is sent again;
+    * running for longer than ``DASHBOARD_STALE_SECONDS`` (the computation's time limit plus a
+      margin: the pool kills a task at its limit, so its claim is dead): it is sent again, and
+      the new run takes the dead claim over.
+
+    Everything sent is idempotent (a snapshot is claimed by one run), so a sweep that crosses
+    the normal path's work costs one task that does nothing.
+    """
+    from evaluation.tasks import compute_snapshot, refresh_dashboards
+
+    now = timezone.now()
+    quiet = now - dt.timedelta(seconds=settings.DASHBOARD_SWEEP_AFTER_SECONDS)
+    stale = now - dt.timedelta(seconds=settings.DASHBOARD_STALE_SECONDS)
+    outcome = SweepOutcome()
+    # Unscoped on purpose: the beat task looks after every workspace, each then in its scope.
+    workspace_ids = (
+        Project.unscoped_objects.filter(archived_at__isnull=True)
+        .order_by()
+        .values_list("workspace_id", flat=True)
+        .distinct()
+    )
+    for workspace in Workspace.objects.filter(pk__in=workspace_ids).order_by("pk"):
+        with workspace_scope(workspace):
+            refresh, compute = _lost_dashboard_work(workspace, quiet=quiet, stale=stale)
+        for project_id in refresh:
+            refresh_dashboards.apply_async(
+                kwargs={"workspace_id": workspace.pk, "project_id": project_id},
+                queue=settings.DASHBOARD_QUEUE,
+            )
+        for snapshot in compute:
+            compute_snapshot.apply_async(
+                kwargs={
+                    "workspace_id": snapshot.workspace_id,
+                    "project_id": snapshot.project_id,
+                    "cycle_id": snapshot.cycle_id,
+                    "version": snapshot.inputs_version,
+                },
+                queue=settings.DASHBOARD_QUEUE,
+            )
+        outcome.refreshed += len(refresh)
+        outcome.computations += len(compute)
+    return outcome
+
+
+def _lost(snapshot: DashboardSnapshot, *, quiet: dt.datetime, stale: dt.datetime) -> bool:
+    """Pending since before ``quiet`` (never started), or running since before ``stale``."""
+    if snapshot.status == SnapshotStatus.PENDING:
+        return snapshot.created_at < quiet
+    if snapshot.status == SnapshotStatus.RUNNING:
+        return snapshot.started_at is None or snapshot.started_at < stale
+    return False
+
+
+def _lost_dashboard_work(
+    workspace: Workspace, *, quiet: dt.datetime, stale: dt.datetime
+) -> tuple[list[int | None], list[DashboardSnapshot]]:
+    """The dashboards of ``workspace`` (in its scope) to refresh (project ids, None for the
+    workspace's) and the snapshots to compute again; see :func:`dashboards_sweep`."""
+    projects = list(
+        Project.objects.filter(archived_at__isnull=True).values_list(
+            "pk", "plan_revision", "evaluation_revision"
+        )
+    )
+    day = timezone.localdate().isoformat()
+    current = cycles_current_of(project_ids=[pk for pk, _p, _e in projects])
+    signature = ";".join(f"{pk}:{p}:{e}" for pk, p, e in sorted(projects))
+    wanted: dict[int | None, tuple[Cycle | None, str]] = {
+        None: (
+            None,
+            f"w-{day}-" + hashlib.sha1(signature.encode(), usedforsecurity=False).hexdigest()[:16],
+        )
+    }
+    for pk, plan_revision, evaluation_revision in projects:
+        cycle = current.get(pk)
+        if cycle is None:
+            continue
+        wanted[pk] = (
+            cycle,
+            _closed_version(cycle)
+            if cycle.status == CycleStatus.CLOSED
+            else _project_version(day, plan_revision, evaluation_revision),
+        )
+    match = Q()
+    for project_id, (cycle, version) in wanted.items():
+        match |= Q(project_id=project_id, cycle=cycle, inputs_version=version)
+    found = {s.project_id: s for s in DashboardSnapshot.objects.filter(match)}
+    ids = [pk for pk in wanted if pk is not None]
+    latest = dict(
+        DashboardSnapshot.objects.filter(Q(project_id__in=ids) | Q(project__isnull=True))
+        .order_by()
+        .values("project_id")
+        .annotate(last=Max("created_at"))
+        .values_list("project_id", "last")
+    )
+    refresh: list[int | None] = []
+    compute: list[DashboardSnapshot] = []
+    for project_id in wanted:
+        snapshot = found.get(project_id)
+        if snapshot is None:
+            last = latest.get(project_id)
+            if last is None or last < quiet:
+                refresh.append(project_id)
+        elif _lost(snapshot, quiet=quiet, stale=stale):
+            compute.append(snapshot)
+    if None in refresh and len(refresh) > 1:
+        refresh.remove(None)  # a project's refresh brings the workspace's up to date too
+    return refresh, compute
 
 
 # --- Brand counts as indicators ------------------------------------------------------------------

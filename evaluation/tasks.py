@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from core.models import Workspace
@@ -14,16 +15,22 @@ from territories.models import Cycle, Project
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
-# Idempotent workspace tasks on the heavy queue: acknowledged after they finish, sent back when
-# their worker dies, retried only for transient errors.
+# The longest computation. The broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT) is above
+# it, and DASHBOARD_STALE_SECONDS (after which the sweep hands a running snapshot to another run)
+# too: a task is killed at its time limit, so a claim older than that is dead.
+COMPUTE_TIME_LIMIT = 300
+
+# Idempotent workspace tasks on the heavy queue (settings.DASHBOARD_QUEUE, by the task routes):
+# acknowledged after they finish, sent back when their worker dies, retried only for transient
+# errors, with backoffs well below the visibility timeout (a countdown task is held unacked).
 DASHBOARD_TASK: dict[str, Any] = {
     "bind": True,
     "base": WorkspaceTask,
-    "queue": "dashboards",
     "acks_late": True,
     "reject_on_worker_lost": True,
     "autoretry_for": TRANSIENT,
     "retry_backoff": True,
+    "retry_backoff_max": 60,
     "max_retries": 5,
 }
 
@@ -31,8 +38,8 @@ DASHBOARD_TASK: dict[str, Any] = {
 @shared_task(
     **DASHBOARD_TASK,
     name="evaluation.compute_snapshot",
-    time_limit=300,
-    soft_time_limit=240,
+    time_limit=COMPUTE_TIME_LIMIT,
+    soft_time_limit=COMPUTE_TIME_LIMIT - 60,
 )
 def compute_snapshot(
     self: Any,
@@ -62,36 +69,58 @@ def compute_snapshot(
     time_limit=60,
     soft_time_limit=50,  # below time_limit: the global soft limit (240 s) would be refused
 )
-def refresh_dashboards(self: Any, *, workspace: Workspace, project_id: int | None = None) -> None:
+def refresh_dashboards(
+    self: Any,
+    *,
+    workspace: Workspace,
+    project_id: int | None = None,
+    not_before: float | None = None,
+) -> None:
     """Snapshots of the current inputs of a project's current cycle (if given) and of its
-    workspace (which adds up every project's current cycle)."""
+    workspace (which adds up every project's current cycle). A debounced refresh
+    (:func:`evaluation.services.schedule_dashboards`) first waits until ``not_before``, the end
+    of its burst of saves."""
+    services.wait_until(not_before)
     targets: list[Project | None] = [None]
     if project_id:
-        targets.insert(0, Project.objects.get(pk=project_id))
-    for project in targets:
-        snapshot = services.snapshot_request(workspace=workspace, project=project)
+        project = Project.objects.filter(pk=project_id).first()
+        if project is not None:  # (deleted meanwhile: only the workspace's dashboard is left)
+            targets.insert(0, project)
+    for target in targets:
+        snapshot = services.snapshot_request(workspace=workspace, project=target)
         if snapshot.status != "done":
             # In the embedded default (always eager) this runs right here, in-process.
             compute_snapshot.apply_async(
                 kwargs={
                     "workspace_id": workspace.pk,
-                    "project_id": project.pk if project else None,
+                    "project_id": target.pk if target else None,
                     "cycle_id": snapshot.cycle_id,
                     "version": snapshot.inputs_version,
-                }
+                },
+                queue=settings.DASHBOARD_QUEUE,
             )
 
 
-@shared_task(name="evaluation.nightly_refresh", time_limit=600)
+@shared_task(name="evaluation.dashboards_sweep", time_limit=120, soft_time_limit=100)
+def dashboards_sweep() -> dict[str, int]:
+    """Celery beat, every minute: send again the dashboard work a dead worker lost."""
+    outcome = services.dashboards_sweep()
+    return {"refreshed": outcome.refreshed, "computations": outcome.computations}
+
+
+@shared_task(name="evaluation.nightly_refresh", time_limit=120, soft_time_limit=100)
 def nightly_refresh() -> int:
     """Celery beat, every night: the date moves "on track" to "late", so every dashboard of every
     workspace is brought up to date (each project's current cycle: a closed cycle's numbers are
-    those of its closing day and never change)."""
+    those of its closing day and never change). It only sends the refreshes."""
     count = 0
     for workspace in Workspace.objects.all():
         for project_id in Project.unscoped_objects.filter(
             workspace=workspace, archived_at__isnull=True
         ).values_list("pk", flat=True):
-            refresh_dashboards.delay(workspace_id=workspace.pk, project_id=project_id)
+            refresh_dashboards.apply_async(
+                kwargs={"workspace_id": workspace.pk, "project_id": project_id},
+                queue=settings.DASHBOARD_QUEUE,
+            )
             count += 1
     return count

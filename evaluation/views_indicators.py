@@ -249,7 +249,7 @@ def _cache_key(token: str) -> str:
     return f"evaluation-import:{token}"
 
 
-def _keep(request: WorkspaceRequest, project: Project, text: str, name: str) -> str:
+def _keep(request: WorkspaceRequest, project: Project, text: str, name: str, encoding: str) -> str:
     """Keep the file's text until the user confirms: in the cache under a random token, which
     the uploader's session lists for this project (one pending import per project)."""
     token = secrets.token_urlsafe(24)
@@ -262,6 +262,7 @@ def _keep(request: WorkspaceRequest, project: Project, text: str, name: str) -> 
         "user": request.user.pk,
         "name": name[:200],
         "text": text,
+        "encoding": encoding,
     }
     cache.set(_cache_key(token), entry, IMPORT_TTL_SECONDS)
     pending[str(project.uuid)] = token
@@ -303,11 +304,11 @@ def measurements_import(
     if not form.is_valid():
         return render_page(request, IMPORT_TEMPLATE, context, partial="import", status=422)
     upload = form.cleaned_data["file"]
-    parsed, text = imports.parse(project=project, content=upload.read())
+    parsed, text, encoding = imports.parse(project=project, content=upload.read())
     context.update(parsed=parsed, file_name=upload.name)
     if not parsed.is_valid or text is None:
         return render_page(request, IMPORT_TEMPLATE, context, partial="import", status=422)
-    context["token"] = _keep(request, project, text, upload.name)
+    context["token"] = _keep(request, project, text, upload.name, encoding)
     context["form"] = MeasurementImportForm()
     return render_page(request, IMPORT_TEMPLATE, context, partial="import")
 
@@ -324,7 +325,9 @@ def _import_confirm(
         )
         return render_page(request, IMPORT_TEMPLATE, context, partial="import", status=422)
     # The rows are read again from the kept text and checked against the project as it is now.
-    parsed = imports.parse_text(project=project, text=entry["text"])
+    parsed = imports.parse_text(
+        project=project, text=entry["text"], encoding=entry.get("encoding", "utf-8")
+    )
     context.update(parsed=parsed, file_name=entry["name"])
     if not parsed.is_valid:
         _drop(request, project, token)

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from core.errors import Refused
 from core.models import User, Workspace
 from core.tenancy import assert_same_workspace
+from territories import revisions
 from territories.models import Cycle, CycleStatus, Project, Territory
 
 TERRITORY_FIELDS = ("name", "kind", "parent", "description")
@@ -107,6 +108,7 @@ def project_create(*, actor: User, workspace: Workspace, **data: Any) -> Project
         number=1,
         started_on=project.start_date or dt.date.today(),
     )
+    revisions.evaluation_changed(project)  # the workspace's dashboard counts it
     return project
 
 
@@ -120,6 +122,7 @@ def project_update(*, actor: User, workspace: Workspace, project: Project, **dat
     if changed_territory and project.territory.is_archived:
         raise ValidationError({"territory": _("This territory is archived.")})
     _save(project)
+    revisions.evaluation_changed(project)  # the workspace's dashboard names it
     return project
 
 
@@ -135,6 +138,7 @@ def project_set_archived(
         )
     project.archived_at = timezone.now() if archived else None
     _save(project)
+    revisions.evaluation_changed(project)  # the workspace's dashboard adds up active ones
     return project
 
 

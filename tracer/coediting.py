@@ -21,7 +21,6 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from core import webhooks
 from core.models import Membership, User, Workspace
 from core.tenancy import assert_same_workspace
+from territories import revisions
 from territories.models import Project
 from territories.services import assert_cycle_open
 from tracer.models import ChangeKind, Objective, PlanChange, PlanItem
@@ -307,10 +307,9 @@ def _unrelated_fields(model: type[models.Model], name: str) -> set[str]:
 
 
 def bump_revision(project: Project) -> int:
-    """The next plan revision of ``project``; the row stays locked until commit."""
-    Project.objects.filter(pk=project.pk).update(plan_revision=F("plan_revision") + 1)
-    revision: int = Project.objects.values_list("plan_revision", flat=True).get(pk=project.pk)
-    return revision
+    """The next plan revision of ``project``; the row stays locked until commit. The plan is a
+    dashboard input: :func:`territories.revisions.plan_changed` tells the dashboards too."""
+    return revisions.plan_changed(project)
 
 
 def item_cycle_id(item: PlanItem) -> int:

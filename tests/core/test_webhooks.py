@@ -538,7 +538,7 @@ def test_a_delivery_survives_a_worker_killed_mid_request(
     assert stuck.claimed_until is not None  # held by the dead worker, for a while
 
     # A new worker; its message was never acknowledged but Redis only gives it back after the
-    # visibility timeout (an hour): the beat sweep is what finds the delivery again.
+    # visibility timeout (6 minutes): the beat sweep is what finds the delivery again.
     workers.start("new", WEBHOOK_SWEEP_GRACE_SECONDS="0")
     time.sleep(max(0.0, (stuck.claimed_until - timezone.now()).total_seconds()) + 0.2)
     swept = webhooks_sweep.apply_async(queue=workers.queue).get(timeout=20)
@@ -557,6 +557,60 @@ def test_a_delivery_survives_a_worker_killed_mid_request(
     assert body["type"] == "action.deleted" and body["data"] == {"object": {"id": action_id}}
     # Nothing left to sweep.
     assert webhooks_sweep.apply_async(queue=workers.queue).get(timeout=20) == 0
+
+
+def unacked_on(queue: str) -> int:
+    """Messages of ``queue`` a worker holds unacknowledged (reserved, or waiting for their
+    countdown): Redis hands them out again after the visibility timeout."""
+    with current_app.connection_for_write() as conn:
+        client = conn.default_channel.client
+        held = [json.loads(raw) for raw in client.hgetall("unacked").values()]
+        return sum(queue in (exchange, routing_key) for _message, exchange, routing_key in held)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_beyond_a_minute_is_no_countdown_task_and_the_sweep_sends_it_when_due(
+    personas: Personas, sample: dict[str, Any], receiver: Receiver, workers: Workers
+) -> None:
+    worker = workers.start("far-retry", WEBHOOK_RETRY_DELAYS="1800")
+    endpoint = register(personas, receiver.url, ["objective.created"])
+    receiver.answers = [503]
+
+    new_objective(personas, sample["project"], "Later, then")
+
+    retrying = wait_for(
+        "the first attempt, failed",
+        lambda: deliveries(endpoint, status=DeliveryStatus.RETRYING).first(),
+        timeout=30,
+        logs=workers.logs(),
+    )
+    assert retrying.attempts == 1 and retrying.last_status_code == 503
+    due_in = (retrying.next_attempt_at - timezone.now()).total_seconds()
+    assert 1700 < due_in <= 1800
+    # No task waits half an hour in a worker's hands (nor in the queue): the retry is a row.
+    time.sleep(1)
+    assert unacked_on(workers.queue) == 0
+    with current_app.connection_for_write() as conn:
+        assert conn.default_channel.client.llen(workers.queue) == 0
+    assert webhooks_sweep.apply_async(queue=workers.queue).get(timeout=20) == 0  # not due yet
+    assert len(receiver.requests) == 1
+
+    # Half an hour later (the row says so), the beat sweep sends it: delivered, once.
+    WebhookDelivery.unscoped_objects.filter(pk=retrying.pk).update(next_attempt_at=timezone.now())
+    assert webhooks_sweep.apply_async(queue=workers.queue).get(timeout=20) == 1
+    delivered = wait_for(
+        "the retry, delivered",
+        lambda: deliveries(endpoint, status=DeliveryStatus.SUCCEEDED).first(),
+        timeout=30,
+        logs=workers.logs(),
+    )
+    assert delivered.attempts == 2
+    assert [a["status_code"] for a in delivered.history] == [503, 200]
+    assert len(receiver.requests) == 2
+    assert {r.headers["X-Territoria-Delivery"] for r in receiver.requests} == {str(delivered.uuid)}
+    assert webhooks_sweep.apply_async(queue=workers.queue).get(timeout=20) == 0
+    assert worker.process.poll() is None
 
 
 # --- In-process: the delivery function against the receiver ------------------------------------

@@ -14,10 +14,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.csvread import parse_number
 from core.models import User, Workspace
 from core.roles import Role
 from core.tenancy import scopes_disabled
-from evaluation.imports import parse_number
 from evaluation.models import Indicator, Measurement, MeasurementChange
 from evaluation.views_indicators import IMPORT_SESSION_KEY, _cache_key
 from territories.models import Project
@@ -158,8 +158,8 @@ def test_re_importing_a_period_corrects_it_and_keeps_the_history(
         (b"\xef\xbb\xbf\r\n\r\n", "The file is empty."),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "This is not a CSV file"),
         (b"PK\x03\x04\x14\x00\x06\x00", "spreadsheet workbook"),
-        ("indicator,period,value\nÉté,2025-01-01,3\n".encode("latin-1"), "not in UTF-8"),
-        ("indicator,period,value\n".encode("utf-16"), "UTF-16"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "spreadsheet workbook"),  # old .xls
+        (b"\xef\xbb\xbfindicator,period,value\n\xc9t\xe9,2025-01-01,3\n", "starts as UTF-8"),
         (b"name,date,amount\nAided awareness,2025-01-01,3\n", "missing: indicator, period, value"),
         (b"indicator,period,value,colour\nAided awareness,2025-01-01,3,red\n", "unknown: colour"),
         (b"indicator,period,value,value\nAided awareness,2025-01-01,3,4\n", "appears twice"),
@@ -204,7 +204,7 @@ def test_row_errors_are_listed_per_line_and_nothing_is_saved(
         f"{imp.elsewhere.uuid},2025-01-01,3,,",  # 6: another project's indicator
         "Elsewhere,2025-01-01,3,,",  # 7: another project's, by name
         "Jobs created,2025-13-01,3,,",  # 8: no such month
-        "Jobs created,31/01/2025,3,,",  # 9: not ISO
+        "Jobs created,31/02/2025,3,,",  # 9: no such day
         "Jobs created,2026-01-01,abc,,",  # 10: not a number
         "Jobs created,2027-01-01,2.5,,",  # 11: jobs are whole
         "Jobs created,2028-01-01,12,5,,x",  # 12: more values than columns
@@ -223,8 +223,8 @@ def test_row_errors_are_listed_per_line_and_nothing_is_saved(
         5: f"There is no indicator “{imp.foreign.uuid}” in this project.",
         6: f"There is no indicator “{imp.elsewhere.uuid}” in this project.",
         7: "There is no indicator “Elsewhere” in this project.",
-        8: "“2025-13-01” is not a date: write it as YYYY-MM-DD",
-        9: "“31/01/2025” is not a date",
+        8: "“2025-13-01” is not a date: write it as 31/12/2025 or 2025-12-31.",
+        9: "“31/02/2025” is not a date",
         10: "“abc” is not a number.",
         11: "2.5 is not a whole number",
         12: "This line has 6 values but the header names 5 columns.",

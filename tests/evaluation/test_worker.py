@@ -7,6 +7,11 @@
   (same id) takes over its own claim. One row, DONE.
 * Two runs of the same version at once: one computes, the other is "skipped".
 * A task scheduled in a transaction that rolls back is never sent.
+* With the production visibility timeout (Redis gives a dead worker's message back only after
+  6 minutes): a worker killed in the middle of the computation a save asked for is recovered by
+  the beat sweep, one snapshot of the new inputs, done within two minutes; a worker killed while
+  its refresh waits for the end of a burst blocks the next save no longer than the window; a
+  burst of saves is one refresh and one computation; a refresh lost on its way is swept.
 
 The kill and concurrency tests start workers of their own (:class:`Workers`) on a private queue:
 the session worker (``celery_worker_process``) also listens to ``dashboards`` and would take
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import signal
 import socket
@@ -103,7 +109,9 @@ class Workers:
     queue: str = field(default_factory=lambda: f"dashboards.test-{uuid.uuid4().hex[:8]}")
     started: list[Worker] = field(default_factory=list)
 
-    def start(self, label: str, *, concurrency: int = 1, delay: float = 0.0) -> Worker:
+    def start(
+        self, label: str, *, concurrency: int = 1, delay: float = 0.0, **settings: str
+    ) -> Worker:
         name = f"{label}-{uuid.uuid4().hex[:6]}@territoria-test"
         ARTIFACTS.mkdir(exist_ok=True)
         # Named after the worker: test sessions running side by side share the folder.
@@ -115,6 +123,9 @@ class Workers:
             "REDIS_URL": django_settings.REDIS_URL,
             "DASHBOARD_TEST_DELAY_SECONDS": str(delay),
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY),
+            # What a refresh sends (the computations) stays on this test's queue.
+            "DASHBOARD_QUEUE": self.queue,
+            **settings,
         }
         with log_path.open("wb") as log:
             process = subprocess.Popen(
@@ -149,6 +160,14 @@ class Workers:
             bound.declare()
             bound.purge()
             bound.delete()
+            # A killed worker's unacknowledged messages stay in Redis until the visibility
+            # timeout, when a worker would put them back on this (deleted) queue: forget them.
+            client = conn.default_channel.client
+            for tag, raw in client.hgetall("unacked").items():
+                _message, exchange, routing_key = json.loads(raw)
+                if self.queue in (exchange, routing_key):
+                    client.hdel("unacked", tag)
+                    client.zrem("unacked_index", tag)
 
     def logs(self) -> str:
         return "\n".join(f"--- {w.name}\n{w.log()[-4000:]}" for w in self.started)
@@ -335,7 +354,7 @@ def test_a_worker_killed_mid_computation_leaves_one_snapshot_finished_by_the_sam
     assert world.snapshots(inputs_version=version).count() == 1
     assert world.snapshots().count() == 1
     # Claimed twice, both times by the same task: the redelivery took over its own claim (the
-    # stale-claim rule only lets another task in after twice the time limit).
+    # stale-claim rule only lets another task in after DASHBOARD_STALE_SECONDS, 330 s).
     assert done.attempts == 2 and done.error == ""
     assert result.get(timeout=10) == "computed"
     assert received(second.log(), "evaluation.compute_snapshot", result.id) == 1
@@ -429,3 +448,186 @@ def test_a_refresh_scheduled_in_a_rolled_back_transaction_is_never_sent(
     assert cache.get(keys[0]) is None  # its on-commit callback never ran
     # The worker ran one refresh meanwhile: the marker's.
     assert executed("evaluation.refresh_dashboards") == refreshes + 1
+
+
+# --- No work lost when a worker dies (the production settings: a long visibility timeout) -------
+
+# The dashboards' settings of the workers below: the production visibility timeout (Redis gives
+# a dead worker's message back only after 6 minutes, longer than these tests wait), and a stale
+# claim after 10 s standing in for the computation's 300 s time limit.
+PRODUCTION_LIKE = {
+    "CELERY_VISIBILITY_TIMEOUT": "360",
+    "DASHBOARD_STALE_SECONDS": "10",
+    "DASHBOARD_SWEEP_AFTER_SECONDS": "5",
+    "DASHBOARD_DEBOUNCE_SECONDS": "3",
+}
+RECOVERY = 120  # seconds: the snapshot of the new inputs is done within two minutes of the kill
+
+
+@pytest.fixture
+def private_dashboards(world: World, workers: Workers, settings: Any) -> Workers:
+    """What the test process sends (refreshes, sweeps) goes to the test's own queue."""
+    settings.DASHBOARD_QUEUE = workers.queue
+    settings.DASHBOARD_DEBOUNCE_SECONDS = 3
+    cache.delete(f"dashboards-scheduled:{world.workspace.pk}:{world.project.pk}")
+    return workers
+
+
+def sweep_until(what: str, check: Callable[[], T | None], workers: Workers) -> T:
+    """Send the beat's sweep to the test's queue every two seconds (beat sends it every minute)
+    until ``check`` holds, within :data:`RECOVERY` seconds."""
+    from evaluation.tasks import dashboards_sweep
+
+    deadline = time.monotonic() + RECOVERY
+    while True:
+        found = check()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what}: nothing within {RECOVERY} s\n{workers.logs()}")
+        dashboards_sweep.apply_async(queue=workers.queue)
+        time.sleep(2)
+
+
+def test_a_worker_killed_mid_computation_of_a_save_is_recovered_by_the_sweep_once(
+    world: World, private_dashboards: Workers
+) -> None:
+    workers = private_dashboards
+    first = workers.start("killed", delay=60, **PRODUCTION_LIKE)
+
+    world.record("150", dt.date(2026, 2, 14))  # the save: its refresh goes to the worker
+
+    version = world.version()
+    running = wait_for(
+        "the computation of the new inputs to start",
+        lambda: world.snapshots(inputs_version=version, status=SnapshotStatus.RUNNING).first(),
+        timeout=30,
+        logs=workers.logs(),
+    )
+    first.kill()  # kill -9 in the middle of the computation (it sleeps 60 s)
+    killed_at = time.monotonic()
+    assert world.snapshots(inputs_version=version).get().status == SnapshotStatus.RUNNING
+    second = workers.start("new", **PRODUCTION_LIKE)
+
+    done = sweep_until(
+        "the snapshot of the new inputs, done",
+        lambda: world.snapshots(inputs_version=version, status=SnapshotStatus.DONE).first(),
+        workers,
+    )
+    assert time.monotonic() - killed_at < RECOVERY
+    # Exactly once: one row for the version, claimed by the dead run then by the sweep's.
+    assert world.snapshots(inputs_version=version).count() == 1
+    assert world.snapshots().count() == 1
+    assert done.pk == running.pk and done.attempts == 2 and done.error == ""
+    row = indicator_row(done, world.indicator)
+    assert (row["latest"], row["attainment"], row["measurements"]) == (150.0, 50.0, 2)
+
+    # The dead worker's message never came back (the visibility timeout is far off): the new
+    # worker computed what the sweep sent, and once only.
+    def computed() -> list[str]:  # a task's outcome is logged just after its row is written
+        return [
+            line
+            for line in second.log().splitlines()
+            if "evaluation.compute_snapshot[" in line and "'computed'" in line
+        ]
+
+    wait_for("the new worker's computations", lambda: len(computed()) >= 2, timeout=10)
+    assert len(computed()) == 2, second.log()  # the project's snapshot and the workspace's
+    # Nothing is left to send again.
+    from evaluation.tasks import dashboards_sweep
+
+    assert dashboards_sweep.apply_async(queue=workers.queue).get(timeout=20) == {
+        "refreshed": 0,
+        "computations": 0,
+    }
+
+
+def test_a_worker_killed_during_the_debounce_blocks_the_next_save_no_longer_than_its_window(
+    world: World, private_dashboards: Workers
+) -> None:
+    workers = private_dashboards
+    first = workers.start("killed", **PRODUCTION_LIKE)
+
+    world.record("150", dt.date(2026, 2, 14))
+    wait_for(
+        "the refresh to arrive",
+        lambda: received(first.log(), "evaluation.refresh_dashboards"),
+        timeout=20,
+        logs=workers.logs(),
+    )
+    first.kill()  # while the refresh waits for the end of the burst's window (3 s)
+    killed_at = time.monotonic()
+    assert not world.snapshots().exists()  # it never got to ask for the snapshot
+    second = workers.start("new", **PRODUCTION_LIKE)
+    # The window is over: the next save sends its refresh at once, nothing holds it back.
+    time.sleep(max(0.0, killed_at + 3.5 - time.monotonic()))
+    world.record("160", dt.date(2026, 3, 14))
+
+    version = world.version()
+    done = wait_for(
+        "the snapshot of the latest inputs",
+        lambda: world.snapshots(inputs_version=version, status=SnapshotStatus.DONE).first(),
+        timeout=30,
+        logs=workers.logs(),
+    )
+    assert world.snapshots().count() == 1 and done.attempts == 1
+    row = indicator_row(done, world.indicator)
+    assert (row["latest"], row["measurements"]) == (160.0, 3)
+    assert received(second.log(), "evaluation.refresh_dashboards") == 1
+
+
+def test_a_burst_of_saves_is_one_refresh_and_one_computation(
+    world: World, private_dashboards: Workers
+) -> None:
+    workers = private_dashboards
+    worker = workers.start("burst", **PRODUCTION_LIKE)
+
+    for day in range(1, 6):  # five saves within the 3 s window
+        world.record(str(140 + day), dt.date(2026, 2, day))
+
+    version = world.version()
+    done = wait_for(
+        "the snapshot after the burst",
+        lambda: world.snapshots(inputs_version=version, status=SnapshotStatus.DONE).first(),
+        timeout=30,
+        logs=workers.logs(),
+    )
+    assert indicator_row(done, world.indicator)["latest"] == 145.0  # the last save's value
+    assert world.snapshots().count() == 1  # no snapshot of an intermediate version
+    with workspace_scope(world.workspace):
+        workspace_version = services.inputs_version(None, world.workspace)
+    wait_for(
+        "the workspace's snapshot after the burst",
+        lambda: DashboardSnapshot.unscoped_objects.filter(
+            workspace=world.workspace, project=None, inputs_version=workspace_version,
+            status=SnapshotStatus.DONE,
+        ).first(),
+        timeout=30,
+        logs=workers.logs(),
+    )  # fmt: skip
+    assert received(worker.log(), "evaluation.refresh_dashboards") == 1
+    # The project's and the workspace's computations, nothing more.
+    assert received(worker.log(), "evaluation.compute_snapshot") == 2
+
+
+def test_the_sweep_refreshes_a_dashboard_whose_refresh_was_lost(
+    world: World, private_dashboards: Workers, settings: Any
+) -> None:
+    workers = private_dashboards
+    worker = workers.start("sweeper", **PRODUCTION_LIKE)
+    # The save's refresh is lost before any worker gets it (Redis flushed, a deploy...).
+    settings.DASHBOARD_QUEUE = f"{workers.queue}.lost"
+    world.record("150", dt.date(2026, 2, 14))
+    settings.DASHBOARD_QUEUE = workers.queue
+    with current_app.connection_for_write() as conn:
+        Queue(settings.DASHBOARD_QUEUE + ".lost")(conn.default_channel).delete()
+
+    version = world.version()
+    done = sweep_until(
+        "the snapshot of the new inputs",
+        lambda: world.snapshots(inputs_version=version, status=SnapshotStatus.DONE).first(),
+        workers,
+    )
+    assert world.snapshots().count() == 1 and done.attempts == 1
+    assert indicator_row(done, world.indicator)["latest"] == 150.0
+    assert received(worker.log(), "evaluation.refresh_dashboards") == 1

@@ -32,6 +32,9 @@ WORKSPACE_URLS: dict[str, Row] = {
     "workspace_home": Row(),
     "workspace_settings": Row(min_role=Role.ADMIN),
     # Webhooks: admins only (their secrets sign what the workspace sends out).
+    # The audit log: admins and owners read and export it.
+    "audit_log": Row(min_role=Role.ADMIN),
+    "audit_log_csv": Row(min_role=Role.ADMIN),
     "webhook_list": Row(min_role=Role.ADMIN),
     "webhook_create": Row(min_role=Role.ADMIN),
     "webhook_detail": Row(min_role=Role.ADMIN),
