@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast bench soak lint fmt typecheck worker beat messages compilemessages check-deploy clean
+.PHONY: install run test test-fast bench soak lint fmt typecheck worker beat messages compilemessages check-deploy production ci clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-proces
 test: install ## The whole suite (REQUIRE_SERVICES=1: PostgreSQL, Redis, worker and Chromium must be there)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+ci: ## What CI runs: lint, the production build and serve, the suite as a newcomer and on the services
+	bash .ci/run
+
 bench: install ## Benchmark against a raw-SQL baseline; SIZE=S (default) or SIZE=L
 	$(BIN)/python -m bench --size $${SIZE:-S}
 
@@ -58,14 +61,19 @@ fmt: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy .
 
-worker: install ## A Celery worker (needs REDIS_URL and DATABASE_URL)
-	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 -Q celery,dashboards
+worker: install ## A Celery worker (needs REDIS_URL and DATABASE_URL): deploy/worker.sh
+	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/worker.sh
 
-beat: install ## Celery beat, the scheduler for nightly work
-	$(BIN)/celery -A config beat --loglevel=INFO
+beat: install ## Celery beat, the scheduler for nightly work: deploy/beat.sh
+	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/beat.sh
 
-check-deploy: $(STAMP) ## Django's deployment checks with production-like settings
+check-deploy: $(STAMP) ## Django's deployment checks, and collectstatic, with production settings
 	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-$$(openssl rand -hex 40)} $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DEBUG=0 SECRET_KEY=build-only-not-secret $(BIN)/python manage.py collectstatic --no-input --clear -v0
+	@echo "staticfiles/: $$(find staticfiles -type f | wc -l) files collected with the production storage"
+
+production: ## Build as the image does and serve it with gunicorn and a worker (PostgreSQL, Redis)
+	bash .ci/production
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache test-artifacts

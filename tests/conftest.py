@@ -8,7 +8,6 @@ failure. Tests marked ``browser`` need Debian's Chromium at /usr/bin/chromium, w
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -40,13 +39,16 @@ from tests.factories import (
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium; CHROMIUM=<path> points elsewhere (CI's newcomer run: at nothing, as on a
+# machine without it).
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 # The real worker's uploaded files (a test whose task writes files reads them there).
 WORKER_MEDIA_ROOT = ARTIFACTS / "worker-media"
 PASSWORD = "pass-word-123"
 
-_skipped_for_services: list[str] = []
+# Every skip for a missing service or browser says this first; the banner counts those skips.
+NEEDS = "needs "
 
 
 def _postgres() -> bool:
@@ -82,33 +84,46 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"REQUIRE_SERVICES=1 but Chromium is missing at {CHROMIUM}")
 
 
-@pytest.fixture(autouse=True)
-def _needs(request: pytest.FixtureRequest) -> None:
-    """Skip (or, under REQUIRE_SERVICES=1, fail) tests whose services are missing."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (or, under REQUIRE_SERVICES=1, fail) tests whose services are missing, before any
+    fixture is set up: without Chromium, Playwright's session fixtures would error instead."""
     reasons = []
-    if request.node.get_closest_marker("services"):
+    if item.get_closest_marker("services"):
         missing = _services_missing()
         if missing:
             reasons.append(missing)
-    if request.node.get_closest_marker("browser") and not Path(CHROMIUM).exists():
+    if item.get_closest_marker("browser") and not Path(CHROMIUM).exists():
         reasons.append(f"Chromium at {CHROMIUM} (apt-get install chromium)")
     if reasons:
-        _skip_or_fail("needs " + "; ".join(reasons), request.node.nodeid)
+        _skip_or_fail(NEEDS + "; ".join(reasons))
 
 
-def _skip_or_fail(message: str, what: str) -> None:
+def _skip_or_fail(message: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(message)
-    _skipped_for_services.append(what)
     pytest.skip(message)
 
 
+def _skipped_for_services(terminalreporter: Any) -> int:
+    """Tests skipped for a missing service, counted from the reports: right under pytest-xdist
+    (the skips happen in the workers) and for every test a session fixture's skip stopped."""
+    count = 0
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        message = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        if message.removeprefix("Skipped: ").startswith(NEEDS):
+            count += 1
+    return count
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if _skipped_for_services:
+    skipped = _skipped_for_services(terminalreporter)
+    if skipped:
         bar = "!" * 78
         terminalreporter.write_line(bar, red=True, bold=True)
         terminalreporter.write_line(
-            f"{len(_skipped_for_services)} tests were SKIPPED because PostgreSQL, Redis or "
+            f"{skipped} tests were SKIPPED because PostgreSQL, Redis or "
             "Chromium are not available.",
             red=True,
             bold=True,
@@ -160,6 +175,24 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     with blocker.unblock():
         if not TracerStage.objects.exists():
             load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_cache() -> Iterator[None]:
+    """Without REDIS_URL the cache lives in this process and outlives each test's database, whose
+    ids SQLite hands out again: a throttle count kept under ``throttle:token:1`` by one test
+    would greet the next test's first token with a 429. Empty it around every test. (The Redis
+    cache is left alone: it also holds the worker's queues, and PostgreSQL never reuses an id.)"""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = caches["default"]
+    if not isinstance(cache, LocMemCache):
+        yield
+        return
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -270,7 +303,7 @@ def celery_worker_process(
     """A real ``celery worker`` subprocess on the test database and the real Redis."""
     missing = _services_missing()
     if missing:
-        _skip_or_fail(f"needs {missing}", "celery worker")
+        _skip_or_fail(NEEDS + missing)
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
@@ -335,7 +368,7 @@ def celery_worker_process(
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {
         **browser_type_launch_args,
-        "executable_path": CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+        "executable_path": CHROMIUM,
         "args": [
             "--headless",
             "--no-sandbox",

@@ -165,8 +165,11 @@ def test_docker_compose_has_the_five_services_with_health_checks() -> None:
     assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
     for name, service in services.items():
         assert "healthcheck" in service, name
-    assert "gunicorn" in services["web"]["command"]
-    assert "worker" in services["worker"]["command"] and "beat" in services["beat"]["command"]
+    # The commands are deploy/'s scripts, the ones CI runs (tests/ops/test_deploy.py).
+    assert services["web"]["command"] == ["/app/deploy/web.sh"]
+    assert services["worker"]["command"] == ["/app/deploy/worker.sh"]
+    assert services["beat"]["command"] == ["/app/deploy/beat.sh"]
+    assert services["web"]["healthcheck"]["test"] == ["CMD", "/app/deploy/healthcheck.sh"]
     assert {"postgres-data", "redis-data", "media"} <= set(spec["volumes"])
 
 
