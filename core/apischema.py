@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator as BaseSchemaGenerator
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.plumbing import append_meta
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -145,6 +147,42 @@ def _error_codes(method: str, action: str | None) -> list[int]:
     return sorted(set(codes))
 
 
+def source_can_be_null(field: Any) -> bool:
+    """Whether a serializer field reads None from some row: its source walks a model field with
+    ``null=True`` (``component.code`` of a score that names an element instead). DRF answers null
+    then, whatever the field's ``allow_null`` (which only speaks of input)."""
+    if not isinstance(field, serializers.Field) or isinstance(
+        field, serializers.SerializerMethodField | serializers.ManyRelatedField
+    ):
+        return False
+    if getattr(field, "many", False) or field.source == "*":
+        return False
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    for attr in getattr(field, "source_attrs", []):
+        if model is None:
+            return False
+        try:
+            model_field = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return False
+        if model_field.many_to_many or model_field.one_to_many:
+            return False
+        if getattr(model_field, "null", False):
+            return True
+        model = model_field.related_model if model_field.is_relation else None
+    return False
+
+
+def _is_nullable(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return bool(
+        schema.get("nullable")
+        or kind == "null"
+        or (isinstance(kind, list) and "null" in kind)
+        or any(_is_nullable(s) for s in schema.get("oneOf", []) + schema.get("anyOf", []))
+    )
+
+
 class AutoSchema(BaseAutoSchema):
     """Adds to every workspace operation: its error responses (problem details with examples),
     the If-Match header on writes, the ETag header on answers, and the view's examples."""
@@ -228,6 +266,19 @@ class AutoSchema(BaseAutoSchema):
                 ):
                     parameter["schema"] = {**schema, "minLength": 1, "pattern": r"\S"}
         return parameters
+
+    def _map_serializer_field(
+        self, field: Any, direction: Any, bypass_extensions: bool = False
+    ) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "response"
+            and schema is not None
+            and not _is_nullable(schema)
+            and source_can_be_null(field)
+        ):
+            schema = append_meta(schema, {"nullable": True})
+        return schema
 
     def get_examples(self) -> list[OpenApiExample]:
         examples = list(super().get_examples())

@@ -1,5 +1,6 @@
 """The OpenAPI schema says what the server does: If-Match required where a write without it is
-428, the ``cycle`` parameter of the per-cycle lists, and query parameters that refuse blanks."""
+428, the ``cycle`` parameter of the per-cycle lists, query parameters that refuse blanks, and
+answer fields that may be null."""
 
 from __future__ import annotations
 
@@ -9,12 +10,22 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+from django.core.exceptions import FieldDoesNotExist
 from django.core.management import call_command
 from django.test import Client
+from rest_framework import serializers as drf_serializers
 
 from config.api import router
 from core.apifilters import IdOrKeywordFilter
+from core.roles import Role
+from core.tenancy import workspace_scope
+from core.tokens import token_create
+from governance.models import ElementComponent
+from territories.models import Cycle
+from tests.conftest import Personas
+from tests.factories import MaturityAssessmentFactory, MaturityScoreFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +140,96 @@ def test_list_parameters_say_they_refuse_blank_values(schema: dict[str, Any]) ->
                 assert kind.get("minLength", 1) >= 1
         assert "400" in operation["responses"], path
     assert seen > 100
+
+
+def _validator(schema: dict[str, Any], component: str) -> jsonschema.Draft202012Validator:
+    """A JSON Schema validator of one component of the served schema (OpenAPI 3.1's schemas
+    are JSON Schema 2020-12)."""
+    return jsonschema.Draft202012Validator(
+        {"$ref": f"#/components/schemas/{component}", "components": schema["components"]}
+    )
+
+
+def test_a_score_of_a_sub_component_reads_as_the_schema_says(
+    schema: dict[str, Any], personas: Personas
+) -> None:
+    """A score names an element or a sub-component, never both: the other reads null."""
+    project = ProjectFactory(workspace=personas.workspace)
+    cycle = Cycle.unscoped_objects.get(project=project, number=1)
+    assessment = MaturityAssessmentFactory(workspace=personas.workspace, cycle=cycle)
+    MaturityScoreFactory(workspace=personas.workspace, assessment=assessment)
+    MaturityScoreFactory(
+        workspace=personas.workspace,
+        assessment=assessment,
+        element=None,
+        component=ElementComponent.objects.order_by("pk").first(),
+    )
+    with workspace_scope(personas.workspace):
+        _, secret = token_create(
+            actor=personas.user(Role.VIEWER),
+            workspace=personas.workspace,
+            name="BI",
+            scope="read",
+        )
+    response = Client().get(
+        f"/api/v1/w/alpha/maturity-assessments/{assessment.uuid}/",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert sorted((s["element"] is None, s["component"] is None) for s in body["scores"]) == [
+        (False, True),
+        (True, False),
+    ]
+    errors = [e.message for e in _validator(schema, "MaturityAssessment").iter_errors(body)]
+    assert not errors, errors
+    summary = schema["components"]["schemas"]["ScoreSummary"]["properties"]
+    assert summary["element"]["type"] == ["string", "null"]
+    assert summary["component"]["type"] == ["string", "null"]
+
+
+def test_every_answer_field_read_through_an_empty_reference_may_be_null(
+    schema: dict[str, Any],
+) -> None:
+    """Each field of an answer whose source goes through a nullable column (a project's
+    optional objective, a score's component...) is nullable in the schema: DRF answers null."""
+    seen = 0
+    for prefix, viewset, _basename in router.registry:
+        serializer_class = viewset.serializer_class
+        if serializer_class is None:
+            continue
+        serializers_to_walk = [serializer_class()]
+        while serializers_to_walk:
+            serializer = serializers_to_walk.pop()
+            name = serializer.__class__.__name__.removesuffix("Serializer")
+            component = schema["components"]["schemas"].get(name)
+            for field in serializer.fields.values():
+                child = getattr(field, "child", None)
+                if isinstance(child, drf_serializers.Serializer):
+                    serializers_to_walk.append(child)
+                if component is None or not _reads_a_nullable_column(field):
+                    continue
+                seen += 1
+                prop = component["properties"][field.field_name]
+                kinds = prop.get("type", [])
+                nullable = "null" in kinds or any(
+                    s.get("type") == "null" for s in prop.get("oneOf", [])
+                )
+                assert nullable, (prefix, name, field.field_name, prop)
+    assert seen > 20
+
+
+def _reads_a_nullable_column(field: Any) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    attrs = getattr(field, "source_attrs", [])
+    if getattr(field, "many", False) or field.source == "*" or not attrs:
+        return False
+    for attr in attrs:
+        try:
+            column = model._meta.get_field(attr)
+        except (AttributeError, FieldDoesNotExist):
+            return False
+        if column.null and not column.many_to_many:
+            return True
+        model = column.related_model
+    return False
