@@ -254,6 +254,20 @@ class FilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
+def _many_valued(model: Any, path: str) -> bool:
+    for attr in path.split("__"):
+        try:
+            field = model._meta.get_field(attr)
+        except Exception:  # not a column: a property the serializer reads
+            return False
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
 class OrderingFilter(filters.OrderingFilter):
     """``?ordering=name,-updated_at``: unknown fields answer 400 (instead of being ignored), and
     the object's id breaks ties so that pages never overlap."""
@@ -282,10 +296,23 @@ class OrderingFilter(filters.OrderingFilter):
             )
         return [*dict.fromkeys(fields), "pk"]
 
+    def get_default_valid_fields(
+        self, queryset: Any, view: Any, context: dict[str, Any] | None = None
+    ) -> list[tuple[str, Any]]:
+        """The serializer's fields, less those holding many objects (ordering by a list would
+        repeat each row once per item)."""
+        fields = super().get_default_valid_fields(queryset, view, context or {})
+        return [(name, label) for name, label in fields if not _many_valued(queryset.model, name)]
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         fields = getattr(view, "ordering_fields", None)
         if not isinstance(fields, list | tuple):
-            return super().get_schema_operation_parameters(view)
+            # No list: the serializer's fields, as get_ordering() takes them (reference data).
+            try:
+                queryset = view.get_queryset()
+            except Exception:  # a view that needs a request to know its rows
+                return super().get_schema_operation_parameters(view)
+            fields = [name for name, _label in self.get_valid_fields(queryset, view, {})]
         names = "|".join(re.escape(str(f)) for f in fields)
         return [
             {

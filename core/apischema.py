@@ -253,9 +253,9 @@ class AutoSchema(BaseAutoSchema):
 
     def _get_parameters(self) -> list[dict[str, Any]]:
         parameters: list[dict[str, Any]] = super()._get_parameters()
-        if self._is_workspace_view() and self.method == "GET":
-            # Every query parameter of a workspace list refuses a blank value (400), as
-            # core.apifilters.FilterBackend and the paginator do.
+        if self.method == "GET":
+            # Every query parameter of a list refuses a blank value (400), as
+            # core.apifilters.FilterBackend, its OrderingFilter and the paginator do.
             for parameter in parameters:
                 if parameter.get("in") != "query":
                     continue

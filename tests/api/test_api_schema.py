@@ -233,3 +233,27 @@ def _reads_a_nullable_column(field: Any) -> bool:
             return True
         model = column.related_model
     return False
+
+
+def test_reference_lists_document_the_orderings_they_take(schema: dict[str, Any]) -> None:
+    """Each field the schema offers orders the list (each item once); a blank value or another
+    field is refused, as the schema's pattern says."""
+    client = Client()
+    lists = [path for path in schema["paths"] if path.startswith("/api/v1/reference/")]
+    assert len(lists) >= 7
+    for path in lists:
+        ordering = parameter(schema["paths"][path]["get"], "ordering", "query")
+        assert ordering is not None and ordering["allowEmptyValue"] is False, path
+        pattern = re.compile(ordering["schema"]["pattern"])
+        everything = client.get(path).json()
+        fields = re.findall(r"\(([^()]*)\)", ordering["schema"]["pattern"])[0].split("|")
+        for field in fields:
+            for value in (field, f"-{field}"):
+                assert pattern.search(value)
+                response = client.get(path, {"ordering": value})
+                assert response.status_code == 200, (path, value)
+                codes = [item["code"] for item in response.json()]
+                assert sorted(codes) == sorted(item["code"] for item in everything), (path, value)
+        for bad in ("", "nope", "components"):
+            assert not pattern.search(bad), (path, bad)
+            assert client.get(path, {"ordering": bad}).status_code == 400, (path, bad)
