@@ -173,6 +173,24 @@ def source_can_be_null(field: Any) -> bool:
     return False
 
 
+_META = ("readOnly", "writeOnly", "description", "title", "default")
+
+
+def _source_column(field: Any) -> Any:
+    """The model field a serializer field reads last, when its source walks model fields."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    column = None
+    for attr in getattr(field, "source_attrs", []):
+        if model is None:
+            return None
+        try:
+            column = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return None
+        model = column.related_model if column.is_relation else None
+    return column
+
+
 def _is_nullable(schema: dict[str, Any]) -> bool:
     kind = schema.get("type")
     return bool(
@@ -243,10 +261,11 @@ class AutoSchema(BaseAutoSchema):
             params.append(
                 OpenApiParameter(
                     "If-Match",
-                    str,
+                    # Blank is no precondition at all: 428, as when the header is missing.
+                    {"type": "string", "minLength": 1, "pattern": r"\S"},
                     OpenApiParameter.HEADER,
                     required=True,
-                    description="The ETag of the object as you last read it.",
+                    description="The ETag of the object as you last read it (or *).",
                 )
             )
         return params
@@ -264,13 +283,19 @@ class AutoSchema(BaseAutoSchema):
                 if schema.get("type") == "string" and not {"format", "pattern", "enum"} & set(
                     schema
                 ):
-                    parameter["schema"] = {**schema, "minLength": 1, "pattern": r"\S"}
+                    parameter["schema"] = {**schema, "minLength": 1, "pattern": NOT_BLANK}
         return parameters
 
     def _map_serializer_field(
         self, field: Any, direction: Any, bypass_extensions: bool = False
     ) -> Any:
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        writable = getattr(field.parent, "writable_choices", {}).get(field.field_name)
+        if direction == "request" and writable is not None and schema is not None:
+            # The values a request may not send, though answers show them (a deliverable's
+            # file comes from the step's page).
+            refused = [str(choice) for choice in field.choices if choice not in writable]
+            schema = {**schema, "not": {"enum": refused}}
         if (
             direction == "response"
             and schema is not None
@@ -278,6 +303,24 @@ class AutoSchema(BaseAutoSchema):
             and source_can_be_null(field)
         ):
             schema = append_meta(schema, {"nullable": True})
+        if (
+            direction == "response"
+            and schema is not None
+            and field.read_only  # drf-spectacular says so of the writable ones
+            and schema.get("format") in ("email", "uri")
+            and _source_column(field) is not None
+            and getattr(_source_column(field), "blank", False)
+        ):
+            # An optional address reads "" when it is not given, which no email or URI is.
+            kinds = schema.get("type")
+            blank = {"type": "string", "maxLength": 0}
+            schema = {
+                "oneOf": [{k: v for k, v in schema.items() if k not in _META}, blank],
+                **{k: v for k, v in schema.items() if k in _META},
+            }
+            if isinstance(kinds, list) and "null" in kinds:
+                schema["oneOf"].append({"type": "null"})
+                schema["oneOf"][0]["type"] = "string"
         return schema
 
     def get_examples(self) -> list[OpenApiExample]:
@@ -347,11 +390,33 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+# What DRF's CharField refuses (400): a NUL character anywhere, and when blanks are refused, a
+# value that is only spaces (it trims them first).
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def _text_patterns(schema: dict[str, Any]) -> None:
+    for variant in [schema, *schema.get("oneOf", [])]:
+        kind = variant.get("type")
+        if variant.get("items"):
+            _text_patterns(variant["items"])
+        is_text = kind == "string" or (isinstance(kind, list) and "string" in kind)
+        if not is_text or {"format", "pattern", "enum", "$ref"} & set(variant):
+            continue
+        if variant.get("maxLength") == 0:
+            continue
+        variant["pattern"] = NOT_BLANK if variant.get("minLength", 0) >= 1 else NO_NUL
+
+
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> Any:
-    """Request bodies refuse properties they do not declare (the API answers 400 to them)."""
+    """Request bodies refuse properties they do not declare (the API answers 400 to them), and
+    their text fields say which characters they refuse."""
     for name, schema in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request") and schema.get("type") == "object":
             schema["additionalProperties"] = False
+            for prop in schema.get("properties", {}).values():
+                _text_patterns(prop)
     return result
 
 

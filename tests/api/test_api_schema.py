@@ -25,7 +25,12 @@ from core.tokens import token_create
 from governance.models import ElementComponent
 from territories.models import Cycle
 from tests.conftest import Personas
-from tests.factories import MaturityAssessmentFactory, MaturityScoreFactory, ProjectFactory
+from tests.factories import (
+    MaturityAssessmentFactory,
+    MaturityScoreFactory,
+    ProjectFactory,
+    StepProgressFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +76,7 @@ def test_if_match_is_required_exactly_where_the_server_answers_428(
         if_match = parameter(operation, "If-Match", "header")
         if "428" in operation["responses"]:
             assert if_match is not None and if_match["required"] is True, (method, path)
-            assert if_match["schema"] == {"type": "string"}
+            assert if_match["schema"] == {"type": "string", "minLength": 1, "pattern": r"\S"}
             needing.append((method, path))
         else:
             assert if_match is None, (method, path)
@@ -257,3 +262,81 @@ def test_reference_lists_document_the_orderings_they_take(schema: dict[str, Any]
         for bad in ("", "nope", "components"):
             assert not pattern.search(bad), (path, bad)
             assert client.get(path, {"ordering": bad}).status_code == 400, (path, bad)
+
+
+def _owner_client(personas: Personas) -> Client:
+    with workspace_scope(personas.workspace):
+        _, secret = token_create(
+            actor=personas.user(Role.OWNER),
+            workspace=personas.workspace,
+            name="sync",
+            scope="write",
+        )
+    return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+def _documented(schema: dict[str, Any], method: str, path: str) -> set[str]:
+    return set(schema["paths"][path][method.lower()]["responses"])
+
+
+def test_removing_or_demoting_the_last_owner_is_a_documented_conflict(
+    schema: dict[str, Any], personas: Personas
+) -> None:
+    client = _owner_client(personas)
+    owner = personas.memberships[Role.OWNER]
+    path = f"/api/v1/w/alpha/members/{owner.uuid}/"
+    removed = client.delete(path, headers={"If-Match": "*"})
+    demoted = client.patch(
+        path, {"role": "admin"}, content_type="application/json", headers={"If-Match": "*"}
+    )
+    for method, response in (("DELETE", removed), ("PATCH", demoted)):
+        assert response.status_code == 409, response.content
+        assert "at least one owner" in response.json()["detail"]
+        assert "409" in _documented(schema, method, f"{WORKSPACE}members/{{uuid}}/")
+    assert client.get(path).json()["role"] == "owner"
+
+
+def test_what_the_schema_refuses_in_a_request_the_server_refuses(
+    schema: dict[str, Any], personas: Personas, sample: dict[str, Any]
+) -> None:
+    """A blank If-Match, a text with a NUL character or only spaces, a file deliverable: each
+    is outside the schema, and refused."""
+    client = _owner_client(personas)
+    action = f"/api/v1/w/alpha/actions/{sample['action'].uuid}/"
+    operation = schema["paths"][f"{WORKSPACE}actions/{{uuid}}/"]["patch"]
+    if_match = re.compile(parameter(operation, "If-Match", "header")["schema"]["pattern"])  # type: ignore[index]
+    assert not if_match.search(" ")
+    blank = client.patch(
+        action, {"title": "New"}, content_type="application/json", headers={"If-Match": " "}
+    )
+    assert blank.status_code in (412, 428), blank.content
+
+    title = schema["components"]["schemas"]["PatchedActionRequest"]["properties"]["title"]
+    for bad in ("Spring\x00campaign", "   "):
+        assert not re.search(title["pattern"], bad)
+        refused = client.patch(
+            action, {"title": bad}, content_type="application/json", headers={"If-Match": "*"}
+        )
+        assert refused.status_code == 400, refused.content
+        assert "title" in refused.json()["errors"]
+    assert re.search(title["pattern"], " Spring campaign ")
+
+    kind = schema["components"]["schemas"]["DeliverableRequest"]["properties"]["kind"]
+    assert kind["not"] == {"enum": ["file"]}
+    kinds = schema["components"]["schemas"]["DeliverableKindEnum"]["enum"]
+    assert "file" in kinds  # answers show uploaded files
+    progress = StepProgressFactory(workspace=personas.workspace, project=sample["project"])
+    body = {
+        "project": str(sample["project"].uuid),
+        "step": progress.step.code,
+        "title": "Survey",
+        "kind": "file",
+    }
+    response = client.post("/api/v1/w/alpha/deliverables/", body, content_type="application/json")
+    assert response.status_code == 400 and "kind" in response.json()["errors"]
+    response = client.post(
+        "/api/v1/w/alpha/deliverables/",
+        {**body, "kind": "note", "text": "Done"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
