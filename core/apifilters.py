@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import django_filters
@@ -297,7 +297,7 @@ class OrderingFilter(filters.OrderingFilter):
         return [*dict.fromkeys(fields), "pk"]
 
     def get_default_valid_fields(
-        self, queryset: Any, view: Any, context: dict[str, Any] | None = None
+        self, queryset: Any, view: Any, context: Mapping[str, Any] | None = None
     ) -> list[tuple[str, Any]]:
         """The serializer's fields, less those holding many objects (ordering by a list would
         repeat each row once per item)."""

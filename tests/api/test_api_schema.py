@@ -304,7 +304,9 @@ def test_what_the_schema_refuses_in_a_request_the_server_refuses(
     client = _owner_client(personas)
     action = f"/api/v1/w/alpha/actions/{sample['action'].uuid}/"
     operation = schema["paths"][f"{WORKSPACE}actions/{{uuid}}/"]["patch"]
-    if_match = re.compile(parameter(operation, "If-Match", "header")["schema"]["pattern"])  # type: ignore[index]
+    header = parameter(operation, "If-Match", "header")
+    assert header is not None
+    if_match = re.compile(header["schema"]["pattern"])
     assert not if_match.search(" ")
     blank = client.patch(
         action, {"title": "New"}, content_type="application/json", headers={"If-Match": " "}
