@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -153,8 +154,25 @@ def code_filter(
     )
 
 
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time, compared in UTC: PostgreSQL refuses the offsets beyond 15:59 that
+    RFC 3339 (and Python) allow, which made ``-16:38`` a server error."""
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value is not None:
+            try:
+                value = value.astimezone(dt.UTC)
+            except OverflowError:  # 0001-01-01T00:00-01:00 is before the first UTC instant
+                filters = getattr(getattr(self, "parent", None), "filters", {})
+                name = next((n for n, f in filters.items() if f is self), self.field_name)
+                raise ValidationError(
+                    {name: [gettext("Give a date-time after the year 1.")]}
+                ) from None
+        return super().filter(qs, value)
+
+
 def updated_since(field_name: str = "updated_at") -> django_filters.IsoDateTimeFilter:
-    return django_filters.IsoDateTimeFilter(
+    return InstantFilter(
         field_name=field_name,
         lookup_expr="gte",
         help_text=_(

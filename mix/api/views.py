@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from core.apifilters import code_filter, scoped_uuid_filter, updated_since
+from core.apifilters import InstantFilter, code_filter, scoped_uuid_filter, updated_since
 from core.restapi import WorkspaceViewSet, changed, prefetched
 from governance.models import PartnerOrganisation
 from mix import comments, services
@@ -167,7 +167,7 @@ class CommentFilter(django_filters.FilterSet):
     resolved = django_filters.BooleanFilter(
         field_name="resolved_at", lookup_expr="isnull", exclude=True
     )
-    since = django_filters.IsoDateTimeFilter(
+    since = InstantFilter(
         field_name="created_at",
         lookup_expr="gte",
         help_text="Comments posted at or after this time.",

@@ -342,3 +342,19 @@ def test_what_the_schema_refuses_in_a_request_the_server_refuses(
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
+
+
+def test_any_date_time_the_schema_allows_is_answered_not_a_server_error(
+    personas: Personas, sample: dict[str, Any]
+) -> None:
+    """RFC 3339 allows offsets up to 23:59 and the year 1; PostgreSQL refused offsets beyond
+    15:59 (a 500). The instant is compared in UTC; one before the year 1 in UTC is a 400."""
+    client = _owner_client(personas)
+    for path, name in (("territories", "updated_since"), ("comments", "since")):
+        late = client.get(f"/api/v1/w/alpha/{path}/", {name: "2026-06-05T07:48:39-16:38"})
+        assert late.status_code == 200, late.content
+        early = client.get(f"/api/v1/w/alpha/{path}/", {name: "0259-06-05T07:48:39+16:38"})
+        assert early.status_code == 200 and len(early.json()["results"]) >= 1, early.content
+        first = client.get(f"/api/v1/w/alpha/{path}/", {name: "0001-01-01T00:00:00+01:00"})
+        assert first.status_code == 400, first.content
+        assert name in first.json()["errors"]
