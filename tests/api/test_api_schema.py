@@ -22,8 +22,9 @@ from core.apifilters import IdOrKeywordFilter
 from core.roles import Role
 from core.tenancy import workspace_scope
 from core.tokens import token_create
-from governance.models import ElementComponent
-from territories.models import Cycle
+from governance.models import Element, ElementComponent, MethodStep
+from mix.models import MixFamily
+from territories.models import Audience, Cycle
 from tests.conftest import Personas
 from tests.factories import (
     MaturityAssessmentFactory,
@@ -31,6 +32,7 @@ from tests.factories import (
     ProjectFactory,
     StepProgressFactory,
 )
+from tracer.models import TracerStage
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +360,39 @@ def test_any_date_time_the_schema_allows_is_answered_not_a_server_error(
         first = client.get(f"/api/v1/w/alpha/{path}/", {name: "0001-01-01T00:00:00+01:00"})
         assert first.status_code == 400, first.content
         assert name in first.json()["errors"]
+
+
+CODE_FIELDS = {
+    "stage": TracerStage,
+    "family": MixFamily,
+    "audiences": Audience,
+    "step": MethodStep,
+    "element": Element,
+    "component": ElementComponent,
+}
+
+
+def _example_values(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    values = []
+    for _method, _path, operation in operations(schema):
+        contents = [operation.get("requestBody", {}).get("content", {})]
+        contents += [r.get("content", {}) for r in operation["responses"].values()]
+        for content in contents:
+            for media in content.values():
+                for example in media.get("examples", {}).values():
+                    if isinstance(example.get("value"), dict):
+                        values.append(example["value"])
+    return values
+
+
+def test_the_examples_name_reference_data_by_codes_that_exist(schema: dict[str, Any]) -> None:
+    checked = 0
+    for value in _example_values(schema):
+        for name, model in CODE_FIELDS.items():
+            codes = value.get(name)
+            if codes is None:
+                continue
+            for code in codes if isinstance(codes, list) else [codes]:
+                checked += 1
+                assert model.objects.filter(code=code).exists(), (name, code, value)
+    assert checked > 10
