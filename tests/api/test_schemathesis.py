@@ -219,8 +219,6 @@ CODE_SOURCES = {
 OPERATION_BODY_REFERENCES = {
     # A meeting's body is its governance body; a comment's is its text.
     "meetings": {"body": "governance-bodies"},
-    # A comment names one target: its action (the others are null).
-    "comments": {"objective": "null", "parent": "null"},
     # What a cycle review carries over are the closed cycle's own items.
     "cycle-close": {
         "objectives[*]": "closable-objectives",
@@ -242,7 +240,6 @@ def _config(
     dictionaries: dict[str, Any] = {f"ids-{k}": {"values": v} for k, v in ids.items()}
     dictionaries.update({f"codes-{k}": {"values": v} for k, v in codes.items()})
     dictionaries["ids-cycles-or-current"] = {"values": [*ids["cycles"], "current"]}
-    dictionaries["ids-null"] = {"values": [None]}
     dictionaries["if-match"] = {"values": ["*"]}
     # When a cycle review may start the next cycle: after any cycle of the sample started.
     dictionaries["started-on"] = {"values": ["2027-01-04"]}
