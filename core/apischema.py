@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -279,6 +280,9 @@ class AutoSchema(BaseAutoSchema):
                 if parameter.get("in") != "query":
                     continue
                 parameter["allowEmptyValue"] = False
+                if parameter["name"] in ("page", "page_size"):
+                    # core.apiauth.Pagination reads at most 18 digits.
+                    parameter["schema"] = {**parameter["schema"], "maximum": 10**18 - 1}
                 schema = parameter.get("schema", {})
                 if schema.get("type") == "string" and not {"format", "pattern", "enum"} & set(
                     schema
@@ -409,6 +413,21 @@ def _text_patterns(schema: dict[str, Any]) -> None:
         variant["pattern"] = NOT_BLANK if variant.get("minLength", 0) >= 1 else NO_NUL
 
 
+_DECIMAL = re.compile(r"\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$")
+
+
+def _decimal_pattern(schema: dict[str, Any]) -> None:
+    """drf-spectacular's decimal pattern matches "" and "-", which DRF refuses: a number has a
+    digit."""
+    for variant in [schema, *schema.get("oneOf", [])]:
+        match = _DECIMAL.fullmatch(variant.get("pattern", ""))
+        if variant.get("format") == "decimal" and match:
+            whole, fraction = match.groups()
+            variant["pattern"] = (
+                f"^-?(\\d{{1,{whole}}}(\\.\\d{{0,{fraction}}})?|\\.\\d{{1,{fraction}}})$"
+            )
+
+
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> Any:
     """Request bodies refuse properties they do not declare (the API answers 400 to them), and
     their text fields say which characters they refuse."""
@@ -417,6 +436,7 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
             schema["additionalProperties"] = False
             for prop in schema.get("properties", {}).values():
                 _text_patterns(prop)
+                _decimal_pattern(prop)
     return result
 
 

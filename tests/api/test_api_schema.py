@@ -396,3 +396,27 @@ def test_the_examples_name_reference_data_by_codes_that_exist(schema: dict[str, 
                 checked += 1
                 assert model.objects.filter(code=code).exists(), (name, code, value)
     assert checked > 10
+
+
+def test_numbers_and_pages_the_schema_allows_are_the_ones_the_server_takes(
+    schema: dict[str, Any], personas: Personas, sample: dict[str, Any]
+) -> None:
+    client = _owner_client(personas)
+    value = schema["components"]["schemas"]["MeasurementRequest"]["properties"]["value"]
+    for bad in ("", "-", "1.23456"):
+        assert not re.search(value["pattern"], bad), bad
+    for good in ("1", "-1.5", ".5", "21.3000"):
+        assert re.search(value["pattern"], good), good
+    refused = client.post(
+        "/api/v1/w/alpha/measurements/",
+        {"indicator": str(sample["indicator"].uuid), "period": "2026-01-01", "value": ""},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "value" in refused.json()["errors"]
+    operation = schema["paths"][f"{WORKSPACE}actions/"]["get"]
+    for name in ("page", "page_size"):
+        most = parameter(operation, name, "query")
+        assert most is not None
+        top = most["schema"]["maximum"]
+        assert client.get("/api/v1/w/alpha/actions/", {name: top}).status_code in (200, 404)
+        assert client.get("/api/v1/w/alpha/actions/", {name: top + 1}).status_code == 400
