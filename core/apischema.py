@@ -418,14 +418,14 @@ _DECIMAL = re.compile(r"\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$")
 
 def _decimal_pattern(schema: dict[str, Any]) -> None:
     """drf-spectacular's decimal pattern matches "" and "-", which DRF refuses: a number has a
-    digit."""
+    digit (but a nullable one takes "" for null)."""
     for variant in [schema, *schema.get("oneOf", [])]:
         match = _DECIMAL.fullmatch(variant.get("pattern", ""))
         if variant.get("format") == "decimal" and match:
             whole, fraction = match.groups()
-            variant["pattern"] = (
-                f"^-?(\\d{{1,{whole}}}(\\.\\d{{0,{fraction}}})?|\\.\\d{{1,{fraction}}})$"
-            )
+            number = f"\\d{{1,{whole}}}(\\.\\d{{0,{fraction}}})?|\\.\\d{{1,{fraction}}}"
+            nullable = "null" in (variant.get("type") or [])
+            variant["pattern"] = f"^(-?({number})|)$" if nullable else f"^-?({number})$"
 
 
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> Any:

@@ -409,10 +409,13 @@ def _state_rule(content: bytes) -> str | None:
     messages = [m for v in errors.values() for m in (v if isinstance(v, list) else [v])]
     if "Unknown field." in messages:  # the body was outside the schema
         return "undeclared property sent"
-    for rule, pattern in STATE_RULES.items():
-        if all(isinstance(m, str) and pattern.fullmatch(m) for m in messages):
-            return rule
-    return None
+    rules = [
+        next((rule for rule, pattern in STATE_RULES.items() if pattern.fullmatch(m)), None)
+        if isinstance(m, str)
+        else None
+        for m in messages
+    ]
+    return rules[0] if None not in rules else None
 
 
 def _describe(recorder: Any, refused: Counter[str]) -> list[str]:
