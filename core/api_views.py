@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
@@ -16,7 +19,7 @@ from rest_framework.views import APIView
 
 from core import services
 from core.models import ApiToken, Membership
-from core.restapi import ResourceSerializer, WorkspaceViewSet, changed
+from core.restapi import Conflict, ResourceSerializer, WorkspaceViewSet, changed
 from core.roles import Role
 
 
@@ -171,19 +174,31 @@ class MemberViewSet(WorkspaceViewSet):
         data = changed(serializer)
         membership: Membership = serializer.instance
         if "role" in data:
-            membership = services.membership_change_role(
-                actor_membership=self.membership,
-                workspace=self.workspace,
-                membership=membership,
-                role=data["role"],
-                request=self.request,
-            )
+            with _last_owner_is_a_conflict():
+                membership = services.membership_change_role(
+                    actor_membership=self.membership,
+                    workspace=self.workspace,
+                    membership=membership,
+                    role=data["role"],
+                    request=self.request,
+                )
         return membership
 
     def perform_destroy(self, instance: Membership) -> None:
-        services.membership_remove(
-            actor_membership=self.membership,
-            workspace=self.workspace,
-            membership=instance,
-            request=self.request,
-        )
+        with _last_owner_is_a_conflict():
+            services.membership_remove(
+                actor_membership=self.membership,
+                workspace=self.workspace,
+                membership=instance,
+                request=self.request,
+            )
+
+
+@contextmanager
+def _last_owner_is_a_conflict() -> Iterator[None]:
+    """Removing or demoting the last owner is refused by the workspace's state, not by the
+    request's form: 409, as the schema documents (a 400 would say the request was malformed)."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise Conflict(" ".join(exc.messages)) from exc

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import django_filters
@@ -153,8 +154,25 @@ def code_filter(
     )
 
 
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time, compared in UTC: PostgreSQL refuses the offsets beyond 15:59 that
+    RFC 3339 (and Python) allow, which made ``-16:38`` a server error."""
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value is not None:
+            try:
+                value = value.astimezone(dt.UTC)
+            except OverflowError:  # 0001-01-01T00:00-01:00 is before the first UTC instant
+                filters = getattr(getattr(self, "parent", None), "filters", {})
+                name = next((n for n, f in filters.items() if f is self), self.field_name)
+                raise ValidationError(
+                    {name: [gettext("Give a date-time after the year 1.")]}
+                ) from None
+        return super().filter(qs, value)
+
+
 def updated_since(field_name: str = "updated_at") -> django_filters.IsoDateTimeFilter:
-    return django_filters.IsoDateTimeFilter(
+    return InstantFilter(
         field_name=field_name,
         lookup_expr="gte",
         help_text=_(
@@ -254,6 +272,20 @@ class FilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
+def _many_valued(model: Any, path: str) -> bool:
+    for attr in path.split("__"):
+        try:
+            field = model._meta.get_field(attr)
+        except Exception:  # not a column: a property the serializer reads
+            return False
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
 class OrderingFilter(filters.OrderingFilter):
     """``?ordering=name,-updated_at``: unknown fields answer 400 (instead of being ignored), and
     the object's id breaks ties so that pages never overlap."""
@@ -282,10 +314,23 @@ class OrderingFilter(filters.OrderingFilter):
             )
         return [*dict.fromkeys(fields), "pk"]
 
+    def get_default_valid_fields(
+        self, queryset: Any, view: Any, context: Mapping[str, Any] | None = None
+    ) -> list[tuple[str, Any]]:
+        """The serializer's fields, less those holding many objects (ordering by a list would
+        repeat each row once per item)."""
+        fields = super().get_default_valid_fields(queryset, view, context or {})
+        return [(name, label) for name, label in fields if not _many_valued(queryset.model, name)]
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         fields = getattr(view, "ordering_fields", None)
         if not isinstance(fields, list | tuple):
-            return super().get_schema_operation_parameters(view)
+            # No list: the serializer's fields, as get_ordering() takes them (reference data).
+            try:
+                queryset = view.get_queryset()
+            except Exception:  # a view that needs a request to know its rows
+                return super().get_schema_operation_parameters(view)
+            fields = [name for name, _label in self.get_valid_fields(queryset, view, {})]
         names = "|".join(re.escape(str(f)) for f in fields)
         return [
             {

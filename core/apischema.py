@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator as BaseSchemaGenerator
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.plumbing import append_meta
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -145,6 +148,60 @@ def _error_codes(method: str, action: str | None) -> list[int]:
     return sorted(set(codes))
 
 
+def source_can_be_null(field: Any) -> bool:
+    """Whether a serializer field reads None from some row: its source walks a model field with
+    ``null=True`` (``component.code`` of a score that names an element instead). DRF answers null
+    then, whatever the field's ``allow_null`` (which only speaks of input)."""
+    if not isinstance(field, serializers.Field) or isinstance(
+        field, serializers.SerializerMethodField | serializers.ManyRelatedField
+    ):
+        return False
+    if getattr(field, "many", False) or field.source == "*":
+        return False
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    for attr in getattr(field, "source_attrs", []):
+        if model is None:
+            return False
+        try:
+            model_field = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return False
+        if model_field.many_to_many or model_field.one_to_many:
+            return False
+        if getattr(model_field, "null", False):
+            return True
+        model = model_field.related_model if model_field.is_relation else None
+    return False
+
+
+_META = ("readOnly", "writeOnly", "description", "title", "default")
+
+
+def _source_column(field: Any) -> Any:
+    """The model field a serializer field reads last, when its source walks model fields."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    column = None
+    for attr in getattr(field, "source_attrs", []):
+        if model is None:
+            return None
+        try:
+            column = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return None
+        model = column.related_model if column.is_relation else None
+    return column
+
+
+def _is_nullable(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return bool(
+        schema.get("nullable")
+        or kind == "null"
+        or (isinstance(kind, list) and "null" in kind)
+        or any(_is_nullable(s) for s in schema.get("oneOf", []) + schema.get("anyOf", []))
+    )
+
+
 class AutoSchema(BaseAutoSchema):
     """Adds to every workspace operation: its error responses (problem details with examples),
     the If-Match header on writes, the ETag header on answers, and the view's examples."""
@@ -205,29 +262,70 @@ class AutoSchema(BaseAutoSchema):
             params.append(
                 OpenApiParameter(
                     "If-Match",
-                    str,
+                    # Blank is no precondition at all: 428, as when the header is missing.
+                    {"type": "string", "minLength": 1, "pattern": r"\S"},
                     OpenApiParameter.HEADER,
                     required=True,
-                    description="The ETag of the object as you last read it.",
+                    description="The ETag of the object as you last read it (or *).",
                 )
             )
         return params
 
     def _get_parameters(self) -> list[dict[str, Any]]:
         parameters: list[dict[str, Any]] = super()._get_parameters()
-        if self._is_workspace_view() and self.method == "GET":
-            # Every query parameter of a workspace list refuses a blank value (400), as
-            # core.apifilters.FilterBackend and the paginator do.
+        if self.method == "GET":
+            # Every query parameter of a list refuses a blank value (400), as
+            # core.apifilters.FilterBackend, its OrderingFilter and the paginator do.
             for parameter in parameters:
                 if parameter.get("in") != "query":
                     continue
                 parameter["allowEmptyValue"] = False
+                if parameter["name"] in ("page", "page_size"):
+                    # core.apiauth.Pagination reads at most 18 digits.
+                    parameter["schema"] = {**parameter["schema"], "maximum": 10**18 - 1}
                 schema = parameter.get("schema", {})
                 if schema.get("type") == "string" and not {"format", "pattern", "enum"} & set(
                     schema
                 ):
-                    parameter["schema"] = {**schema, "minLength": 1, "pattern": r"\S"}
+                    parameter["schema"] = {**schema, "minLength": 1, "pattern": NOT_BLANK}
         return parameters
+
+    def _map_serializer_field(
+        self, field: Any, direction: Any, bypass_extensions: bool = False
+    ) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        writable = getattr(field.parent, "writable_choices", {}).get(field.field_name)
+        if direction == "request" and writable is not None and schema is not None:
+            # The values a request may not send, though answers show them (a deliverable's
+            # file comes from the step's page).
+            refused = [str(choice) for choice in field.choices if choice not in writable]
+            schema = {**schema, "not": {"enum": refused}}
+        if (
+            direction == "response"
+            and schema is not None
+            and not _is_nullable(schema)
+            and source_can_be_null(field)
+        ):
+            schema = append_meta(schema, {"nullable": True})
+        if (
+            direction == "response"
+            and schema is not None
+            and field.read_only  # drf-spectacular says so of the writable ones
+            and schema.get("format") in ("email", "uri")
+            and _source_column(field) is not None
+            and getattr(_source_column(field), "blank", False)
+        ):
+            # An optional address reads "" when it is not given, which no email or URI is.
+            kinds = schema.get("type")
+            blank = {"type": "string", "maxLength": 0}
+            schema = {
+                "oneOf": [{k: v for k, v in schema.items() if k not in _META}, blank],
+                **{k: v for k, v in schema.items() if k in _META},
+            }
+            if isinstance(kinds, list) and "null" in kinds:
+                schema["oneOf"].append({"type": "null"})
+                schema["oneOf"][0]["type"] = "string"
+        return schema
 
     def get_examples(self) -> list[OpenApiExample]:
         examples = list(super().get_examples())
@@ -296,11 +394,49 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+# What DRF's CharField refuses (400): a NUL character anywhere, and when blanks are refused, a
+# value that is only spaces (it trims them first).
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def _text_patterns(schema: dict[str, Any]) -> None:
+    for variant in [schema, *schema.get("oneOf", [])]:
+        kind = variant.get("type")
+        if variant.get("items"):
+            _text_patterns(variant["items"])
+        is_text = kind == "string" or (isinstance(kind, list) and "string" in kind)
+        if not is_text or {"format", "pattern", "enum", "$ref"} & set(variant):
+            continue
+        if variant.get("maxLength") == 0:
+            continue
+        variant["pattern"] = NOT_BLANK if variant.get("minLength", 0) >= 1 else NO_NUL
+
+
+_DECIMAL = re.compile(r"\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$")
+
+
+def _decimal_pattern(schema: dict[str, Any]) -> None:
+    """drf-spectacular's decimal pattern matches "" and "-", which DRF refuses: a number has a
+    digit (but a nullable one takes "" for null)."""
+    for variant in [schema, *schema.get("oneOf", [])]:
+        match = _DECIMAL.fullmatch(variant.get("pattern", ""))
+        if variant.get("format") == "decimal" and match:
+            whole, fraction = match.groups()
+            number = f"\\d{{1,{whole}}}(\\.\\d{{0,{fraction}}})?|\\.\\d{{1,{fraction}}}"
+            nullable = "null" in (variant.get("type") or [])
+            variant["pattern"] = f"^(-?({number})|)$" if nullable else f"^-?({number})$"
+
+
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> Any:
-    """Request bodies refuse properties they do not declare (the API answers 400 to them)."""
+    """Request bodies refuse properties they do not declare (the API answers 400 to them), and
+    their text fields say which characters they refuse."""
     for name, schema in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request") and schema.get("type") == "object":
             schema["additionalProperties"] = False
+            for prop in schema.get("properties", {}).values():
+                _text_patterns(prop)
+                _decimal_pattern(prop)
     return result
 
 

@@ -446,6 +446,8 @@ class DeliverableSerializer(ResourceSerializer):
         choices=DeliverableKind.choices,
         help_text="note or link (files are uploaded on the step's page).",
     )
+    # What a request may send (the schema's request enum): files come from the step's page.
+    writable_choices = {"kind": [DeliverableKind.NOTE, DeliverableKind.LINK]}
     link = serializers.URLField(
         source="url",
         required=False,

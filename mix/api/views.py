@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from core.apifilters import code_filter, scoped_uuid_filter, updated_since
+from core.apifilters import InstantFilter, code_filter, scoped_uuid_filter, updated_since
 from core.restapi import WorkspaceViewSet, changed, prefetched
 from governance.models import PartnerOrganisation
 from mix import comments, services
@@ -103,11 +103,11 @@ class ActionViewSet(WorkspaceViewSet):
         "objective_url": "http://127.0.0.1:8000/api/v1/w/cote-d-opale/objectives/0b6f3a52-8c1e-4d2f-9a57-1c2d3e4f5a6b/",
         "cycle": "7d2e1f3a-4b5c-4d6e-8f9a-0b1c2d3e4f5a",
         "cycle_url": "http://127.0.0.1:8000/api/v1/w/cote-d-opale/cycles/7d2e1f3a-4b5c-4d6e-8f9a-0b1c2d3e4f5a/",
-        "stage": "reputation",
-        "family": "communication",
+        "stage": "tracer.reputation",
+        "family": "mix.promotion",
         "title": "Spring campaign in the Lille metro",
         "description": "Posters and a landing page for young families.",
-        "audiences": ["residents_new"],
+        "audiences": ["audience.new_residents"],
         "lead_partner": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
         "lead_partner_url": "http://127.0.0.1:8000/api/v1/w/cote-d-opale/partner-organisations/9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b/",
         "contributors": [],
@@ -167,7 +167,7 @@ class CommentFilter(django_filters.FilterSet):
     resolved = django_filters.BooleanFilter(
         field_name="resolved_at", lookup_expr="isnull", exclude=True
     )
-    since = django_filters.IsoDateTimeFilter(
+    since = InstantFilter(
         field_name="created_at",
         lookup_expr="gte",
         help_text="Comments posted at or after this time.",
