@@ -301,6 +301,15 @@ class AutoSchema(BaseAutoSchema):
             refused = [str(choice) for choice in field.choices if choice not in writable]
             schema = {**schema, "not": {"enum": refused}}
         if (
+            isinstance(field, serializers.DecimalField)
+            and field.min_value is not None
+            and field.min_value >= 0
+            and schema is not None
+            and str(schema.get("pattern", "")).startswith("^-?")
+        ):
+            # A number that cannot be negative (a check constraint): no sign in its pattern.
+            schema = {**schema, "pattern": "^" + schema["pattern"][3:]}
+        if (
             direction == "response"
             and schema is not None
             and not _is_nullable(schema)
@@ -413,7 +422,7 @@ def _text_patterns(schema: dict[str, Any]) -> None:
         variant["pattern"] = NOT_BLANK if variant.get("minLength", 0) >= 1 else NO_NUL
 
 
-_DECIMAL = re.compile(r"\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$")
+_DECIMAL = re.compile(r"\^(-\?)?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$")
 
 
 def _decimal_pattern(schema: dict[str, Any]) -> None:
@@ -422,10 +431,11 @@ def _decimal_pattern(schema: dict[str, Any]) -> None:
     for variant in [schema, *schema.get("oneOf", [])]:
         match = _DECIMAL.fullmatch(variant.get("pattern", ""))
         if variant.get("format") == "decimal" and match:
-            whole, fraction = match.groups()
+            sign, whole, fraction = match.groups()
+            sign = "-?" if sign else ""  # no sign: it cannot be negative
             number = f"\\d{{1,{whole}}}(\\.\\d{{0,{fraction}}})?|\\.\\d{{1,{fraction}}}"
             nullable = "null" in (variant.get("type") or [])
-            variant["pattern"] = f"^(-?({number})|)$" if nullable else f"^-?({number})$"
+            variant["pattern"] = f"^({sign}({number})|)$" if nullable else f"^{sign}({number})$"
 
 
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> Any:

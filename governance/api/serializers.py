@@ -649,6 +649,8 @@ class ContributionSerializer(CycleRecordSerializer):
             "days",
             "note",
         ]
+        # The database refuses negative amounts and days (a check constraint): the schema says so.
+        extra_kwargs = {"amount": {"min_value": 0}, "days": {"min_value": 0}}
 
 
 class OwnershipEventSerializer(CycleRecordSerializer):

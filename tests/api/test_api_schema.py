@@ -420,3 +420,14 @@ def test_numbers_and_pages_the_schema_allows_are_the_ones_the_server_takes(
         top = most["schema"]["maximum"]
         assert client.get("/api/v1/w/alpha/actions/", {name: top}).status_code in (200, 404)
         assert client.get("/api/v1/w/alpha/actions/", {name: top + 1}).status_code == 400
+
+
+def test_a_number_that_cannot_be_negative_has_no_sign_in_its_pattern(
+    schema: dict[str, Any], personas: Personas
+) -> None:
+    """Contributions' money and days are refused below zero (a check constraint): the served
+    schema's pattern says so."""
+    request = schema["components"]["schemas"]["ContributionRequest"]["properties"]
+    for name in ("amount", "days"):
+        assert re.fullmatch(request[name]["pattern"], "12.5")
+        assert not re.fullmatch(request[name]["pattern"], "-1"), request[name]["pattern"]

@@ -389,8 +389,6 @@ STATE_RULES = {
         r"Choose (an objective of this project|one from this project)\.|"
         r".* the (smallest|largest) plausible value .*"
     ),
-    # Known gap, left for the lead: the model's check constraint is not in the schema yet.
-    "negative contribution (schema gap)": re.compile(r"Contributions cannot be negative\."),
     # Schemathesis's coverage phase adds an undeclared property, though additionalProperties
     # is false: that body is outside the schema.
     "undeclared property sent": re.compile(r"Unknown field\."),
