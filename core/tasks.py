@@ -85,6 +85,10 @@ def webhooks_prune() -> int:
 
 # --- Leaving: exports and erasure (core.exports, core.erasure) -------------------------------
 
+# Every task is acknowledged after its work (CELERY_TASK_ACKS_LATE): none may run longer than the
+# broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT, 360 s), as tests/ops/test_tasks.py checks.
+LONG_TASK_SECONDS = 300
+
 
 @shared_task(
     bind=True,
@@ -97,8 +101,10 @@ def webhooks_prune() -> int:
     autoretry_for=TRANSIENT,
     retry_backoff=True,
     max_retries=3,
-    time_limit=1800,
-    soft_time_limit=1700,
+    # Below the broker's visibility timeout (360 s), or Redis would hand the message to a second
+    # worker while the first still builds.
+    time_limit=LONG_TASK_SECONDS,
+    soft_time_limit=LONG_TASK_SECONDS - 30,
 )
 def build_workspace_export(self: Any, *, workspace: Any, export_id: int) -> str:
     """Build one workspace export archive, reporting its progress on the export row."""
@@ -107,7 +113,11 @@ def build_workspace_export(self: Any, *, workspace: Any, export_id: int) -> str:
     return exports.export_build(workspace=workspace, export_id=export_id)
 
 
-@shared_task(name="core.prune_workspace_exports", time_limit=600, soft_time_limit=500)
+@shared_task(
+    name="core.prune_workspace_exports",
+    time_limit=LONG_TASK_SECONDS,
+    soft_time_limit=LONG_TASK_SECONDS - 30,
+)
 def prune_workspace_exports() -> int:
     """Celery beat: delete the exports kept longer than WORKSPACE_EXPORT_RETENTION_DAYS."""
     from core import exports
@@ -122,8 +132,8 @@ def prune_workspace_exports() -> int:
     autoretry_for=TRANSIENT,
     retry_backoff=True,
     max_retries=3,
-    time_limit=1800,
-    soft_time_limit=1700,
+    time_limit=LONG_TASK_SECONDS,
+    soft_time_limit=LONG_TASK_SECONDS - 30,
 )
 def erase_workspace(workspace_id: int) -> int:
     """Erase one workspace whose grace period is over. Not a WorkspaceTask: it removes the
