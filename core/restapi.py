@@ -205,7 +205,10 @@ def _json_type_error(field: serializers.Field, value: Any) -> str | None:
     if isinstance(field, serializers.BooleanField):
         ok, kind = isinstance(value, bool), _("true or false")
     elif isinstance(field, serializers.IntegerField):
-        ok, kind = isinstance(value, int) and not isinstance(value, bool), _("an integer")
+        # JSON Schema's "integer" takes any number without a fraction: 42.0 is 42.
+        whole = isinstance(value, float) and value.is_integer()
+        ok = (isinstance(value, int) and not isinstance(value, bool)) or whole
+        kind = _("an integer")
     elif isinstance(field, serializers.FloatField):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         kind = _("a number")

@@ -564,6 +564,7 @@ def test_an_action_cannot_move_to_another_project_by_its_project_field(
         ("title", 12),
         ("priority", "2"),
         ("priority", True),
+        ("priority", 2.5),
         ("budget_planned", 1200),
         ("audiences", {}),
         ("contributors", {}),
@@ -582,6 +583,20 @@ def test_values_of_the_wrong_json_type_are_refused(
     response = alpha_api.call("PATCH", url, {field: value}, headers={"If-Match": "*"})
     assert list(problem(response, 400)["errors"]) == [field]
     assert row(action) == before
+
+
+def test_an_integer_written_with_a_zero_fraction_is_an_integer(
+    worlds: Any, alpha_api: Api
+) -> None:
+    """JSON Schema's "integer" takes 40.0 (a number without a fraction), and so does the API;
+    40.5 is still refused."""
+    event = worlds["alpha"][SAMPLE["ownership-event"]]
+    url = alpha_api.url("ownership-event", event)
+    refused = alpha_api.call("PATCH", url, {"participants": 40.5}, headers={"If-Match": "*"})
+    assert list(problem(refused, 400)["errors"]) == ["participants"]
+    response = alpha_api.call("PATCH", url, {"participants": 40.0}, headers={"If-Match": "*"})
+    assert response.status_code == 200, response.content
+    assert response.json()["participants"] == 40
 
 
 # --- ETag, If-Match, If-None-Match -------------------------------------------------------------

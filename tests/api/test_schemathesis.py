@@ -385,6 +385,7 @@ STATE_RULES = {
     "cross-field rule": re.compile(
         r"Give the link\.|Write the note\.|Name exactly one of action, objective or parent\.|"
         r"Give an element or a sub-component, not both\.|"
+        r"A territory cannot sit inside itself\.|"
         r"The (end|target) date cannot be before the (start|baseline) date\.|"
         r"Choose (an objective of this project|one from this project)\.|"
         r".* the (smallest|largest) plausible value .*"
