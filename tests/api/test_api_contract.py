@@ -585,9 +585,7 @@ def test_values_of_the_wrong_json_type_are_refused(
     assert row(action) == before
 
 
-def test_an_integer_written_with_a_zero_fraction_is_an_integer(
-    worlds: Any, alpha_api: Api
-) -> None:
+def test_an_integer_written_with_a_zero_fraction_is_an_integer(worlds: Any, alpha_api: Api) -> None:
     """JSON Schema's "integer" takes 40.0 (a number without a fraction), and so does the API;
     40.5 is still refused."""
     event = worlds["alpha"][SAMPLE["ownership-event"]]
