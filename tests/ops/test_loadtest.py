@@ -10,6 +10,7 @@ windows, the ramp's stop rule, the goals) is checked on made-up samples.
 from __future__ import annotations
 
 import html
+import random
 from typing import Any
 
 import pytest
@@ -209,3 +210,31 @@ def test_table_names_the_endpoints_whose_p95_grew_most():
     board = lines.index(next(line for line in lines if "plan board" in line))
     assert "100 ->    400 ms" in lines[board]
     assert "plan poll" in lines[board + 1]
+
+
+def test_the_drift_goal_fails_a_real_drift_and_not_the_noise_of_one_minute() -> None:
+    """Minutes of the same workload (fast pages and a random handful of slow ones) measure
+    within the goal once weighed to one mix; a last minute whose answers are all 1.5 x slower
+    fails it. The plain p95 of such minutes moves by more than the goal's 20 %."""
+    from loadtest.runner import SOAK_P95_DRIFT, Sample, mix_adjusted_p95, percentile
+
+    rng = random.Random(7)
+
+    def minute(slower: float = 1.0) -> list[Sample]:
+        fast = [Sample(0, "page", rng.lognormvariate(4.3, 0.5) * slower, False) for _ in range(470)]
+        slow = [
+            Sample(0, "dashboard", rng.lognormvariate(5.4, 0.4) * slower, False)
+            for _ in range(rng.randint(15, 45))
+        ]
+        return fast + slow
+
+    shares = {"page": 470 / 500, "dashboard": 30 / 500}
+    minutes = [minute() for _ in range(20)]
+    plain = [percentile([x.ms for x in m], 0.95) for m in minutes]
+    adjusted = [mix_adjusted_p95(m, shares) for m in minutes]
+    assert max(plain) / min(plain) > SOAK_P95_DRIFT  # the noise the weighing takes out
+    assert max(adjusted) / min(adjusted) < SOAK_P95_DRIFT
+    for first in minutes[:5]:
+        assert mix_adjusted_p95(minute(1.5), shares) > SOAK_P95_DRIFT * mix_adjusted_p95(
+            first, shares
+        )
