@@ -28,6 +28,14 @@ LIVE = 5_000  # ms: the poll runs every 3 s
 CELL = "#cell-tracer-reputation-mix-offer"
 
 
+def settled(page: Any) -> None:
+    """Wait until htmx has settled what it swapped in (the autofocus of a new form lands before
+    htmx has processed it: a key pressed then would submit the form without htmx)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def test_an_editor_marks_a_cell_with_the_keyboard_and_a_viewer_sees_it_arrive(
     browser: Browser,
     browser_context_args: dict[str, Any],
@@ -69,10 +77,12 @@ def test_an_editor_marks_a_cell_with_the_keyboard_and_a_viewer_sees_it_arrive(
         tool.focus()
         editor.keyboard.press("Enter")
         expect(reason).to_be_focused()
+        settled(editor)  # htmx has taken the new form over: Enter submits it through htmx
         editor.keyboard.press("Tab")  # to "Mark not relevant", with no reason
         editor.keyboard.press("Enter")
         expect(editor.locator(CELL)).to_contain_text("the reason is required")
         expect(reason).to_be_focused()
+        settled(editor)
         reason.press_sequentially("No land left to sell here")
         screenshot_of(editor, "1-form")
         editor.keyboard.press("Tab")
