@@ -22,6 +22,7 @@ from core.tenancy import scopes_disabled
 from mix.models import Action
 from territories.models import Project
 from tests.browser.conftest import ASYNC_UNSAFE, TIMEOUT_MS
+from tests.browser.htmx import settled
 from tests.conftest import Personas
 from tests.factories import ActionFactory, ObjectiveFactory, ProjectFactory
 
@@ -256,6 +257,7 @@ def test_keyboard_tab_enter_type_enter_escape(board: Board) -> None:
 
     page.keyboard.press("Enter")
     expect(box).to_be_focused()
+    settled(page)  # htmx has taken the new editor over: Escape cancels through it
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("Never saved")
     expect(box).to_have_value("Never saved")

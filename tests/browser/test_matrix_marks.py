@@ -15,6 +15,7 @@ from core.roles import Role
 from core.tenancy import scopes_disabled
 from mix.models import IrrelevantCell
 from tests.browser.conftest import ASYNC_UNSAFE, TIMEOUT_MS
+from tests.browser.htmx import settled
 from tests.conftest import Personas
 from tests.factories import ActionFactory, ObjectiveFactory, ProjectFactory
 
@@ -26,14 +27,6 @@ pytestmark = [
 
 LIVE = 5_000  # ms: the poll runs every 3 s
 CELL = "#cell-tracer-reputation-mix-offer"
-
-
-def settled(page: Any) -> None:
-    """Wait until htmx has settled what it swapped in (the autofocus of a new form lands before
-    htmx has processed it: a key pressed then would submit the form without htmx)."""
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-    )
 
 
 def test_an_editor_marks_a_cell_with_the_keyboard_and_a_viewer_sees_it_arrive(
