@@ -159,3 +159,39 @@ def test_archived_projects_and_other_workspaces_are_looked_after_apart(
     beta = DashboardSnapshot.unscoped_objects.filter(workspace=personas.other_workspace)
     assert set(beta.values_list("project_id", flat=True)) == {other.pk, None}
     assert not beta.exclude(status="done").exists()
+
+
+def test_after_a_close_the_open_cycle_is_swept_and_the_closed_ones_numbers_are_left(
+    personas: Personas, project: Project, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A project with cycle 1 closed beside cycle 2 open: the sweep looks after the current
+    cycle's dashboard, and never recomputes the closed cycle's (its numbers are its closing
+    day's)."""
+    from core.roles import Role
+    from evaluation import cycles
+
+    ws = personas.workspace
+    with workspace_scope(ws):
+        first = Cycle.objects.get(project=project, number=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            cycles.cycle_close(
+                actor=personas.user(Role.OWNER), workspace=ws, cycle=first,
+                started_on=dt.date.today(), actions=[],
+            )  # fmt: skip
+        closed = DashboardSnapshot.objects.get(cycle=first)
+        assert closed.status == SnapshotStatus.DONE
+        # Everything computed at the close is ten minutes old, and the inputs moved since.
+        DashboardSnapshot.objects.update(created_at=timezone.now() - dt.timedelta(seconds=600))
+        Project.objects.filter(pk=project.pk).update(evaluation_revision=999)
+
+    assert dashboards_sweep.delay().get() == {"refreshed": 1, "computations": 0}
+
+    with workspace_scope(ws):
+        second = Cycle.objects.get(project=project, number=2)
+        version = services.inputs_version(project, ws, second)
+        swept = DashboardSnapshot.objects.get(project=project, inputs_version=version)
+        assert (swept.cycle, swept.status) == (second, SnapshotStatus.DONE)
+        assert list(DashboardSnapshot.objects.filter(cycle=first)) == [closed]
+        closed.refresh_from_db()
+        assert closed.attempts == 1
+    assert dashboards_sweep.delay().get() == {"refreshed": 0, "computations": 0}
