@@ -376,17 +376,26 @@ def inputs_version(
             return _closed_version(cycle)
     day = timezone.localdate().isoformat()  # "late" and "on track" depend on the date
     if project is None:
-        rows = Project.objects.filter(archived_at__isnull=True).values_list(
-            "pk", "plan_revision", "evaluation_revision"
-        )
-        signature = ";".join(f"{pk}:{p}:{e}" for pk, p, e in sorted(rows))
-        return (
-            f"w-{day}-" + hashlib.sha1(signature.encode(), usedforsecurity=False).hexdigest()[:16]
-        )
-    revisions = Project.objects.values_list("plan_revision", "evaluation_revision").get(
+        return _workspace_version(day, _active_revisions())
+    counters = Project.objects.values_list("plan_revision", "evaluation_revision").get(
         pk=project.pk
     )
-    return _project_version(day, *revisions)
+    return _project_version(day, *counters)
+
+
+def _active_revisions() -> list[tuple[int, int, int]]:
+    """(pk, plan revision, evaluation revision) of the scope's active projects."""
+    return list(
+        Project.objects.filter(archived_at__isnull=True).values_list(
+            "pk", "plan_revision", "evaluation_revision"
+        )
+    )
+
+
+def _workspace_version(day: str, projects: list[tuple[int, int, int]]) -> str:
+    """The workspace's dashboard adds up its active projects: their revisions are its inputs."""
+    signature = ";".join(f"{pk}:{p}:{e}" for pk, p, e in sorted(projects))
+    return f"w-{day}-" + hashlib.sha1(signature.encode(), usedforsecurity=False).hexdigest()[:16]
 
 
 def _project_version(day: str, plan_revision: int, evaluation_revision: int) -> str:
@@ -735,19 +744,11 @@ def _lost_dashboard_work(
 ) -> tuple[list[int | None], list[DashboardSnapshot]]:
     """The dashboards of ``workspace`` (in its scope) to refresh (project ids, None for the
     workspace's) and the snapshots to compute again; see :func:`dashboards_sweep`."""
-    projects = list(
-        Project.objects.filter(archived_at__isnull=True).values_list(
-            "pk", "plan_revision", "evaluation_revision"
-        )
-    )
+    projects = _active_revisions()
     day = timezone.localdate().isoformat()
     current = cycles_current_of(project_ids=[pk for pk, _p, _e in projects])
-    signature = ";".join(f"{pk}:{p}:{e}" for pk, p, e in sorted(projects))
     wanted: dict[int | None, tuple[Cycle | None, str]] = {
-        None: (
-            None,
-            f"w-{day}-" + hashlib.sha1(signature.encode(), usedforsecurity=False).hexdigest()[:16],
-        )
+        None: (None, _workspace_version(day, projects))
     }
     for pk, plan_revision, evaluation_revision in projects:
         cycle = current.get(pk)
