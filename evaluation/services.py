@@ -138,11 +138,6 @@ def _check_indicator(indicator: Indicator, actions: Any) -> None:
         raise ValidationError(errors)
 
 
-def _touch(project: Project) -> None:
-    """The evaluation's inputs changed: bump the revision, which recomputes after commit."""
-    revisions.evaluation_changed(project)
-
-
 @transaction.atomic
 def indicator_create(
     *, actor: User, workspace: Workspace, project: Project, actions: Any = (), **data: Any
@@ -156,7 +151,7 @@ def indicator_create(
     indicator.full_clean(exclude=AUTHOR)
     indicator.save()
     indicator.actions.set(actions)
-    _touch(project)
+    revisions.evaluation_changed(project)
     return indicator
 
 
@@ -174,7 +169,7 @@ def indicator_update(
     indicator.save()
     if actions is not None:
         indicator.actions.set(actions)
-    _touch(indicator.project)
+    revisions.evaluation_changed(indicator.project)
     return indicator
 
 
@@ -183,7 +178,7 @@ def indicator_delete(*, actor: User, workspace: Workspace, indicator: Indicator)
     assert_same_workspace(workspace, indicator)
     project = indicator.project
     indicator.delete()
-    _touch(project)
+    revisions.evaluation_changed(project)
 
 
 # --- Measurements ------------------------------------------------------------------------------
@@ -223,7 +218,7 @@ def measurement_record(
         MeasurementChange.objects.create(
             workspace=workspace, measurement=current, old_value=old, new_value=value, actor=actor
         )
-    _touch(indicator.project)
+    revisions.evaluation_changed(indicator.project)
     return current
 
 
@@ -294,7 +289,7 @@ def measurement_update(
             workspace=workspace, measurement=current, old_value=old, new_value=current.value,
             actor=actor,
         )  # fmt: skip
-    _touch(indicator.project)
+    revisions.evaluation_changed(indicator.project)
     return current
 
 
