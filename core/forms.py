@@ -243,7 +243,7 @@ class AuditFilterForm(forms.Form):
         field.choices = [("", _("All events")), *AuditEventKind.choices]
 
     def filters(self) -> dict[str, Any]:
-        """The valid filters, for ``selectors.audit_event_list`` (invalid ones are dropped)."""
-        if not self.is_valid():
-            return {k: v for k, v in self.cleaned_data.items() if k not in self.errors and v}
+        """The valid filters, for ``selectors.audit_event_list`` (invalid ones are dropped:
+        ``cleaned_data`` holds only the fields that validated)."""
+        self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v}

@@ -227,17 +227,4 @@ def _on_locked_out(
 
 def record_password_reset_request(request: HttpRequest, email: str) -> None:
     """A reset link was asked for ``email``: the audit log of its account's workspaces."""
-    user, workspaces = _workspaces_of(email)
-    if user is None:
-        audit.log_only(
-            event=audit.Event.PASSWORD_RESET_REQUESTED, request=request, account="unknown"
-        )
-        return
-    for workspace in workspaces:
-        audit.record(
-            event=audit.Event.PASSWORD_RESET_REQUESTED,
-            workspace=workspace,
-            actor=None,
-            request=request,
-            target=user.email,
-        )
+    _record(audit.Event.PASSWORD_RESET_REQUESTED, request, email)
