@@ -353,7 +353,7 @@ _MONTHS = {
     **dict.fromkeys(("novembre", "nov", "november"), 11),
     **dict.fromkeys(("decembre", "dec", "december"), 12),
 }
-# Matched on lower-cased text (see _bare): "t" and "z" are ISO 8601's T and Z.
+# Matched on lower-cased text (see bare): "t" and "z" are ISO 8601's T and Z.
 _TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"
 _ISO = re.compile(rf"(?P<y>\d{{4}})(?P<s>[-/.])(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}}){_TIME}")
 _NUMERIC = re.compile(
@@ -374,10 +374,11 @@ DAY, MONTH = "day", "month"
 SPANS = (DAY, MONTH, QUARTER, YEAR)
 
 
-def _bare(text: str) -> str:
+def bare(text: str) -> str:
+    """Lower case without accents, spaces collapsed: "Période " and "periode" are one word."""
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(bare.split())
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(folded.split())
 
 
 def _year(raw: str) -> int:
@@ -400,7 +401,7 @@ class _Shape:
 
 
 def _shape(raw: str) -> _Shape | None:
-    text = _bare(raw)
+    text = bare(raw)
     if found := _ISO.fullmatch(text):
         s = found.group("s")
         return _Shape(ISO, f"YYYY{s}MM{s}DD", int(found.group("m")), int(found.group("d")),

@@ -15,7 +15,6 @@ otherwise).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -184,11 +183,8 @@ def column_names() -> list[str]:
 
 def column_key(cell: str) -> str:
     """A header cell's column: English or French name, any case, with or without accents."""
-    name = cell.strip().strip('"').strip()
-    bare = "".join(
-        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
-    ).casefold()
-    return ALIASES.get(bare, bare)
+    name = csvread.bare(cell.strip().strip('"'))
+    return ALIASES.get(name, name)
 
 
 def _columns(header: list[str]) -> tuple[list[str], str | None]:
