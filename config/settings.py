@@ -195,9 +195,6 @@ WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", de
 
 # --- Leaving: workspace exports and deletion (core.exports, core.erasure) ----------------------
 WORKSPACE_EXPORT_RETENTION_DAYS = env.int("WORKSPACE_EXPORT_RETENTION_DAYS", default=7)
-# Seconds after which an export still "being built" is taken as lost (its worker died): the
-# task's time limit (core.tasks.LONG_TASK_SECONDS), below the visibility timeout.
-WORKSPACE_EXPORT_TIME_LIMIT = 300
 WORKSPACE_DELETION_GRACE_DAYS = env.int("WORKSPACE_DELETION_GRACE_DAYS", default=30)
 # Where ``manage.py backup`` writes its folders.
 BACKUP_ROOT = env.str("BACKUP_ROOT", default=str(BASE_DIR / "backups"))

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core import audit, portability
 from core.models import ExportStatus, User, Workspace, WorkspaceExport
+from core.tasks import LONG_TASK_SECONDS, build_workspace_export
 from core.tenancy import assert_same_workspace
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,6 @@ def export_request(
     *, actor: User, workspace: Workspace, request: HttpRequest | None = None
 ) -> WorkspaceExport:
     """Ask for a new export; the task starts once the row is committed."""
-    from core.tasks import build_workspace_export
-
     with transaction.atomic():
         export = WorkspaceExport.objects.create(workspace=workspace, requested_by=actor)
         audit.record(
@@ -60,7 +59,7 @@ def export_request(
 def export_build(*, workspace: Workspace, export_id: int) -> str:
     """The task's work. Idempotent: only the first run claims a pending export; a run whose
     worker died (the claim is older than the task's time limit) may claim it again."""
-    stale = timezone.now() - dt.timedelta(seconds=settings.WORKSPACE_EXPORT_TIME_LIMIT)
+    stale = timezone.now() - dt.timedelta(seconds=LONG_TASK_SECONDS)
     claimed = (
         WorkspaceExport.objects.filter(pk=export_id, workspace=workspace)
         .filter(
@@ -118,7 +117,7 @@ def exports_prune() -> int:
     """Beat: delete the exports past their retention, files first. An export still unfinished
     long after the task's time limit lost its task: it is marked failed (the owner asks again)."""
     now = timezone.now()
-    lost_before = now - dt.timedelta(seconds=2 * settings.WORKSPACE_EXPORT_TIME_LIMIT)
+    lost_before = now - dt.timedelta(seconds=2 * LONG_TASK_SECONDS)
     # Unscoped on purpose: a periodic sweep over every workspace's exports.
     WorkspaceExport.unscoped_objects.filter(
         status__in=[ExportStatus.PENDING, ExportStatus.RUNNING], created_at__lt=lost_before
