@@ -29,6 +29,7 @@ import datetime as dt
 import decimal
 import io
 import json
+import shutil
 import tempfile
 import uuid
 import zipfile
@@ -246,18 +247,32 @@ def _rows(queryset: models.QuerySet[Any], fields: list[models.Field[Any, Any]]) 
         yield {name: _plain(value) for name, value in zip(names, values, strict=True)}
 
 
-def _write_json(archive: zipfile.ZipFile, name: str, rows: Iterable[dict]) -> int:
+def _write_table(
+    archive: zipfile.ZipFile, label: str, header: list[str], rows: Iterable[dict]
+) -> int:
+    """``data/<label>.json`` and ``csv/<label>.csv`` from one pass over the rows (one query):
+    the CSV is spooled while the JSON entry is written (a ZIP takes one entry at a time)."""
     count = 0
-    with archive.open(name, "w") as raw:
-        out = io.TextIOWrapper(raw, encoding="utf-8")
-        out.write("[")
-        for row in rows:
-            out.write(",\n " if count else "\n ")
-            out.write(json.dumps(row, ensure_ascii=False, sort_keys=False))
-            count += 1
-        out.write("\n]\n")
-        out.flush()
-        out.detach()
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b") as spool:
+        csv_out = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
+        writer = csv.writer(csv_out)
+        writer.writerow(header)
+        with archive.open(f"data/{label}.json", "w") as raw:
+            out = io.TextIOWrapper(raw, encoding="utf-8")
+            out.write("[")
+            for row in rows:
+                out.write(",\n " if count else "\n ")
+                out.write(json.dumps(row, ensure_ascii=False, sort_keys=False))
+                writer.writerow([_csv_cell(row[column]) for column in header])
+                count += 1
+            out.write("\n]\n")
+            out.flush()
+            out.detach()
+        csv_out.flush()
+        csv_out.detach()
+        spool.seek(0)
+        with archive.open(f"csv/{label}.csv", "w") as target:
+            shutil.copyfileobj(spool, target)
     return count
 
 
@@ -265,19 +280,6 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return "" if value is None else value
-
-
-def _write_csv(
-    archive: zipfile.ZipFile, name: str, header: list[str], rows: Iterable[dict]
-) -> None:
-    with archive.open(name, "w") as raw:
-        out = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        writer = csv.writer(out)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_csv_cell(row[column]) for column in header])
-        out.flush()
-        out.detach()
 
 
 def export_workspace(
@@ -309,8 +311,7 @@ def export_workspace(
         for index, (label, model, queryset) in enumerate(steps, start=1):
             fields = _columns(model)
             header = [field.attname for field in fields]
-            rows = _write_json(archive, f"data/{label}.json", _rows(queryset, fields))
-            _write_csv(archive, f"csv/{label}.csv", header, _rows(queryset, fields))
+            rows = _write_table(archive, label, header, _rows(queryset, fields))
             manifest["tables"].append(
                 {"model": label, "table": model._meta.db_table, "rows": rows, "columns": header}
             )
