@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import decimal
+import functools
 import io
 import json
 import shutil
@@ -123,8 +124,10 @@ def _sorted_by_dependencies(candidates: list[type[models.Model]]) -> list[type[m
     return done
 
 
-def workspace_tables(*, include_not_exported: bool = False) -> list[Table]:
-    """Every table that holds workspace rows, referenced tables first."""
+@functools.cache
+def workspace_tables(*, include_not_exported: bool = False) -> tuple[Table, ...]:
+    """Every table that holds workspace rows, referenced tables first (read from the app
+    registry once: the models do not change while the process runs)."""
     owned = [
         model
         for model in apps.get_models()
@@ -142,7 +145,7 @@ def workspace_tables(*, include_not_exported: bool = False) -> list[Table]:
             assert isinstance(through, type) and issubclass(through, models.Model)
             if through._meta.auto_created:
                 tables.append(Table(through, f"{m2m.m2m_field_name()}__workspace_id"))
-    return tables
+    return tuple(tables)
 
 
 def _user_model() -> type[models.Model]:
