@@ -22,7 +22,7 @@ from django.shortcuts import redirect
 from core import tenancy
 from core.errors import Refused
 from core.models import Membership
-from core.roles import Role
+from core.roles import can
 
 _TOKEN_ATTR = "_territoria_scope_token"  # noqa: S105 - an attribute name, not a secret
 
@@ -70,7 +70,7 @@ class WorkspaceMiddleware:
         if membership.workspace.is_marked_for_deletion:
             # Deleted, in its grace period: gone for everyone but its owners, who reach only
             # the page that restores it (everything else sends them there).
-            if is_api or membership.role != Role.OWNER:
+            if is_api or not can(membership.role, "workspace.delete"):
                 raise Http404("No such workspace.")
             if request.resolver_match is None or (
                 request.resolver_match.url_name != "workspace_deletion"
