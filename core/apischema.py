@@ -148,6 +148,24 @@ def _error_codes(method: str, action: str | None) -> list[int]:
     return sorted(set(codes))
 
 
+def _source_columns(field: Any) -> list[Any] | None:
+    """The model fields a serializer field's source walks, in order (``component.code``: the
+    score's ``component``, then the component's ``code``); None when the source leaves the
+    model fields (a property, a method)."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    columns = []
+    for attr in getattr(field, "source_attrs", []):
+        if model is None:
+            return None
+        try:
+            column = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return None
+        columns.append(column)
+        model = column.related_model if column.is_relation else None
+    return columns
+
+
 def source_can_be_null(field: Any) -> bool:
     """Whether a serializer field reads None from some row: its source walks a model field with
     ``null=True`` (``component.code`` of a score that names an element instead). DRF answers null
@@ -158,19 +176,11 @@ def source_can_be_null(field: Any) -> bool:
         return False
     if getattr(field, "many", False) or field.source == "*":
         return False
-    model = getattr(getattr(field.parent, "Meta", None), "model", None)
-    for attr in getattr(field, "source_attrs", []):
-        if model is None:
+    for column in _source_columns(field) or []:
+        if column.many_to_many or column.one_to_many:
             return False
-        try:
-            model_field = model._meta.get_field(attr)
-        except FieldDoesNotExist:
-            return False
-        if model_field.many_to_many or model_field.one_to_many:
-            return False
-        if getattr(model_field, "null", False):
+        if getattr(column, "null", False):
             return True
-        model = model_field.related_model if model_field.is_relation else None
     return False
 
 
@@ -179,17 +189,8 @@ _META = ("readOnly", "writeOnly", "description", "title", "default")
 
 def _source_column(field: Any) -> Any:
     """The model field a serializer field reads last, when its source walks model fields."""
-    model = getattr(getattr(field.parent, "Meta", None), "model", None)
-    column = None
-    for attr in getattr(field, "source_attrs", []):
-        if model is None:
-            return None
-        try:
-            column = model._meta.get_field(attr)
-        except FieldDoesNotExist:
-            return None
-        model = column.related_model if column.is_relation else None
-    return column
+    columns = _source_columns(field)
+    return columns[-1] if columns else None
 
 
 def _is_nullable(schema: dict[str, Any]) -> bool:
