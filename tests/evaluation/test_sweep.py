@@ -195,3 +195,22 @@ def test_after_a_close_the_open_cycle_is_swept_and_the_closed_ones_numbers_are_l
         closed.refresh_from_db()
         assert closed.attempts == 1
     assert dashboards_sweep.delay().get() == {"refreshed": 0, "computations": 0}
+
+
+def test_the_nightly_refresh_brings_every_active_project_of_every_workspace_up_to_date(
+    personas: Personas, project: Project
+) -> None:
+    from evaluation.tasks import nightly_refresh
+
+    archived = ProjectFactory(workspace=personas.workspace, name="Old", archived_at=timezone.now())
+    other = ProjectFactory(workspace=personas.other_workspace, name="Beta's")
+
+    assert nightly_refresh.delay().get() == 2
+
+    for workspace, target in ((personas.workspace, project), (personas.other_workspace, other)):
+        with workspace_scope(workspace):
+            version = services.inputs_version(target, workspace)
+            done = DashboardSnapshot.objects.get(project=target, inputs_version=version)
+            assert done.status == SnapshotStatus.DONE
+            assert DashboardSnapshot.objects.filter(project=None, status="done").exists()
+    assert not DashboardSnapshot.unscoped_objects.filter(project=archived).exists()
