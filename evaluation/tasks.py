@@ -113,14 +113,16 @@ def nightly_refresh() -> int:
     """Celery beat, every night: the date moves "on track" to "late", so every dashboard of every
     workspace is brought up to date (each project's current cycle: a closed cycle's numbers are
     those of its closing day and never change). It only sends the refreshes."""
+    # Unscoped on purpose: the nightly task looks after every workspace; each refresh then
+    # runs in its own workspace's scope (WorkspaceTask).
+    projects = Project.unscoped_objects.filter(archived_at__isnull=True).values_list(
+        "workspace_id", "pk"
+    )
     count = 0
-    for workspace in Workspace.objects.all():
-        for project_id in Project.unscoped_objects.filter(
-            workspace=workspace, archived_at__isnull=True
-        ).values_list("pk", flat=True):
-            refresh_dashboards.apply_async(
-                kwargs={"workspace_id": workspace.pk, "project_id": project_id},
-                queue=settings.DASHBOARD_QUEUE,
-            )
-            count += 1
+    for workspace_id, project_id in projects.order_by("workspace_id", "pk"):
+        refresh_dashboards.apply_async(
+            kwargs={"workspace_id": workspace_id, "project_id": project_id},
+            queue=settings.DASHBOARD_QUEUE,
+        )
+        count += 1
     return count
