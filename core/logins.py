@@ -21,7 +21,7 @@ import math
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_client_ip_address, get_client_username, get_lockout_parameters
+from axes.helpers import get_client_username, get_lockout_parameters
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -33,6 +33,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core import audit
+from core.http import client_address
 from core.models import Membership, User, Workspace
 
 logger = logging.getLogger("territoria.security")
@@ -192,7 +193,7 @@ def _on_login_failed(
     if request is None:
         return
     email = attempted_username(request, credentials)
-    address = get_client_ip_address(request)
+    address = client_address(request)
     # Refused by the lockout (the password was not even checked): the logger only, so that a
     # guesser who keeps trying does not fill the audit log. Axes sets ``axes_locked_out`` for
     # these and leaves ``axes_failures_since_start`` unset, whichever receiver runs first.

@@ -12,10 +12,11 @@ import logging
 import math
 import time
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from core.http import client_address
 
 logger = logging.getLogger("territoria.security")
 
@@ -42,7 +43,7 @@ def hit(scope: str, request: HttpRequest, *, email: str | None = None) -> int | 
     when a limit is reached (the request must then be refused), else None."""
     rule = settings.RATE_LIMITS[scope]
     window = int(rule["minutes"]) * 60
-    address = get_client_ip_address(request) or "-"
+    address = client_address(request) or "-"
     waits = [_hit(scope, "address", address, limit=int(rule["per_address"]), window=window)]
     if email:
         waits.append(
