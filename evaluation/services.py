@@ -421,9 +421,20 @@ def _dashboards_key(workspace_id: int, project_id: int | None) -> str:
     return f"dashboards-scheduled:{workspace_id}:{project_id}"
 
 
-def schedule_dashboards(project: Project) -> None:
+# The fields of plan items whose edit moves a dashboard figure (evaluation.dashboard reads
+# them): an edit of anything else (a title, a description, a priority, the audiences, the lead
+# partner) moves none and computes nothing. Creations, deletions and imports always count.
+DASHBOARD_PLAN_FIELDS = frozenset(
+    {"status", "budget_planned", "budget_spent", "start_date", "end_date"}
+    | {"family", "objective", "stage"}
+)
+
+
+def schedule_dashboards(project: Project, fields: frozenset[str] | None = None) -> None:
     """After commit, recompute the project's and the workspace's dashboards, debounced: a burst
-    of saves within ``DASHBOARD_DEBOUNCE_SECONDS`` causes one computation.
+    of saves within ``DASHBOARD_DEBOUNCE_SECONDS`` causes one computation. ``fields``: the plan
+    fields an edit changed (None: anything may have); an edit of none of
+    :data:`DASHBOARD_PLAN_FIELDS` moves no figure and schedules nothing.
 
     The first save of a burst sends the refresh at once, with no countdown (a worker holds a
     countdown task unacknowledged: were it killed, Redis would keep the message until the
@@ -435,6 +446,8 @@ def schedule_dashboards(project: Project) -> None:
     dashboards are brought up to date by the next save, the page that shows them, or the beat
     sweep (:func:`dashboards_sweep`).
     """
+    if fields is not None and not fields & DASHBOARD_PLAN_FIELDS:
+        return
     workspace_id, project_id = project.workspace_id, project.pk
     key = _dashboards_key(workspace_id, project_id)
     connection = transaction.get_connection()

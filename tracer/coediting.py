@@ -306,10 +306,11 @@ def _unrelated_fields(model: type[models.Model], name: str) -> set[str]:
     return {f.name for f in model._meta.concrete_fields} - involved
 
 
-def bump_revision(project: Project) -> int:
+def bump_revision(project: Project, fields: Iterable[str] | None = None) -> int:
     """The next plan revision of ``project``; the row stays locked until commit. The plan is a
-    dashboard input: :func:`territories.revisions.plan_changed` tells the dashboards too."""
-    return revisions.plan_changed(project)
+    dashboard input: :func:`territories.revisions.plan_changed` tells the dashboards too, with
+    the fields an edit changed (``None``: an item came or went)."""
+    return revisions.plan_changed(project, fields)
 
 
 def item_cycle_id(item: PlanItem) -> int:
@@ -466,7 +467,10 @@ def _apply(*, actor: User, current: PlanItem, values: dict[str, Any]) -> PlanIte
     ]
     if not changes:
         return current
-    current.revision = bump_revision(current.project)  # type: ignore[attr-defined]
+    current.revision = bump_revision(
+        current.project,  # type: ignore[attr-defined]
+        fields=[change.field for change in changes],
+    )
     current.version += 1  # the row is locked: nobody else can move it meanwhile
     current.updated_by = actor
     current.save()

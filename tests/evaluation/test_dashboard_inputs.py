@@ -351,3 +351,56 @@ def test_an_edit_that_changes_nothing_schedules_nothing(
             )  # fmt: skip
         assert services.inputs_version(project, ws) == before
     assert callbacks == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "values"),
+    [
+        ("action", {"title": "Wine fair stand, bigger"}),
+        ("action", {"description": "With the tourism office."}),
+        ("objective", {"title": "Be known for wine and vines"}),
+    ],
+)
+def test_an_edit_that_moves_no_figure_computes_nothing(
+    personas: Personas,
+    settings: Any,
+    in_process: None,
+    django_capture_on_commit_callbacks: Any,
+    model: str,
+    values: Any,
+) -> None:
+    """A title or a description is on no dashboard: its edit bumps the plan (the co-editors'
+    polls see it) but sends no computation; a budget edit after it does."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    ws = personas.workspace
+    editor, membership = personas.user(Role.EDITOR), personas.memberships[Role.EDITOR]
+    with django_capture_on_commit_callbacks(execute=True):
+        project, objective, action = a_plan(personas)
+
+    def scheduled(callbacks: list[Any]) -> int:
+        key = f":{project.pk}"
+        return sum(1 for c in callbacks if getattr(c, "dashboards_key", "").endswith(key))
+
+    with workspace_scope(ws):
+        revision = Project.objects.get(pk=project.pk).plan_revision
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            if model == "action":
+                mix_services.action_save_fields(
+                    actor=editor, membership=membership, workspace=ws, action=action,
+                    values=values, version=action.version,
+                )  # fmt: skip
+            else:
+                tracer_services.objective_save_field(
+                    actor=editor, workspace=ws, objective=objective, name="title",
+                    value=values["title"], version=objective.version,
+                )  # fmt: skip
+        assert Project.objects.get(pk=project.pk).plan_revision == revision + 1
+        assert scheduled(callbacks) == 0
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            current = Action.objects.get(pk=action.pk)
+            mix_services.action_save_fields(
+                actor=editor, membership=membership, workspace=ws, action=current,
+                values={"budget_planned": Decimal("999")}, version=current.version,
+            )  # fmt: skip
+        assert scheduled(callbacks) == 1
