@@ -303,19 +303,27 @@ class Services:
         self.processes: list[subprocess.Popen[bytes]] = []
 
     def start(self, workers: int) -> None:
-        web = [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}"]
-        web += ["--workers", str(workers), "--access-logfile", str(self.logs / "access.log")]
-        web += ["--error-logfile", str(self.logs / "gunicorn.log")]
-        worker = [str(BIN / "celery"), "-A", "config", "worker", "--concurrency=2"]
-        worker += ["-Q", "celery,dashboards", "--loglevel=WARNING", "--without-heartbeat"]
-        worker += ["--without-mingle", "--without-gossip", "-n", f"soak-{os.getpid()}@%h"]
+        """The production commands (deploy/web.sh and deploy/worker.sh, as docker-compose.yml
+        runs them), with this venv first on the PATH; the database is migrated already."""
+        env = {
+            **self.env,
+            "PATH": f"{BIN}{os.pathsep}{self.env.get('PATH', os.environ.get('PATH', ''))}",
+            "MIGRATE": "0",
+            "BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": str(workers),
+            "CELERY_CONCURRENCY": "2",
+            "LOG_LEVEL": "WARNING",
+        }
+        web = [str(ROOT / "deploy" / "web.sh"), "--error-logfile", str(self.logs / "gunicorn.log")]
+        worker = [str(ROOT / "deploy" / "worker.sh"), "--without-heartbeat", "--without-mingle"]
+        worker += ["--without-gossip", "-n", f"soak-{os.getpid()}@%h"]
         for name, command in (("web", web), ("worker", worker)):
             out = (self.logs / f"{name}.out").open("wb")
             self.processes.append(
                 subprocess.Popen(
                     command,
                     cwd=ROOT,
-                    env=self.env,
+                    env=env,
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
